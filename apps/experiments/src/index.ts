@@ -1,0 +1,8 @@
+export {
+  DEFAULTS,
+  type ExperimentOptions,
+  parseOptions,
+  SCHEMES,
+  type SchemeName,
+  UsageError,
+} from './options.js';

@@ -1,0 +1,1 @@
+export { calculate_gain } from './gain.js';

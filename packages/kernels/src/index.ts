@@ -1,0 +1,1 @@
+export { detectWasmFeatures, type WasmFeatures } from './features.js';

@@ -1,0 +1,1 @@
+export { convOutputSize, poolOutputSize, type WindowGeometry } from './conv-shape.js';

@@ -1,0 +1,1 @@
+export { broadcastShapes, contiguousStrides, formatShape, normalizeDim, numel, type Shape } from './shape.js';

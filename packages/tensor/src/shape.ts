@@ -1,0 +1,66 @@
+/**
+ * Shape arithmetic shared by every op: element counts, contiguous strides, broadcasting and
+ * dimension wrapping, each following PyTorch's rules and error messages.
+ */
+
+/** A tensor's shape: one non-negative integer per dimension, outermost first. */
+export type Shape = readonly number[];
+
+/** Number of elements of a tensor of this shape (1 for a scalar `[]`). */
+export function numel(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/** Row-major (C-contiguous) strides in elements: the last dimension has stride 1. */
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let step = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = step;
+    step *= Math.max(shape[i]!, 1);
+  }
+  return strides;
+}
+
+/** Formats a shape as PyTorch prints it in messages: `[2, 3]`. */
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/**
+ * The shape two shapes broadcast to, as NumPy and PyTorch define it: align trailing dimensions;
+ * each pair must be equal or contain a 1.
+ *
+ * @throws if a pair of dimensions is incompatible, with PyTorch's wording.
+ */
+export function broadcastShapes(a: Shape, b: Shape): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new Error(
+        `The size of tensor a (${da}) must match the size of tensor b (${db}) at non-singleton dimension ${i}`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Wraps a possibly negative dimension index into `[0, rank)` as PyTorch does (`-1` is the last).
+ * A scalar accepts dims -1 and 0, as in PyTorch.
+ */
+export function normalizeDim(dim: number, rank: number): number {
+  const effectiveRank = Math.max(rank, 1);
+  if (!Number.isInteger(dim) || dim < -effectiveRank || dim >= effectiveRank) {
+    throw new RangeError(
+      `Dimension out of range (expected to be in range of [${-effectiveRank}, ${effectiveRank - 1}], but got ${dim})`,
+    );
+  }
+  return dim < 0 ? dim + effectiveRank : dim;
+}

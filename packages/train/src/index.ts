@@ -1,0 +1,1 @@
+export { decodeIdx, type IdxArray } from './idx.js';
