@@ -1,0 +1,137 @@
+/**
+ * PyTorch's float32 `uniform_` and `normal_` CPU kernels, value for value (torch-rng SPEC
+ * sections 3 and 4). The fills write a flat `Float32Array` in the order PyTorch draws: memory
+ * order of the tensor's storage. A caller filling a strided view fills a scratch array and scatters
+ * it in storage order.
+ */
+import { logPs, type SinCos, sincosPs } from './avx-mathfun.js';
+import { f32, fma32 } from './float32.js';
+import { formatCppDouble } from './format.js';
+import type { Generator } from './generator.js';
+
+const FLOAT_MAX = 3.4028234663852886e38;
+
+/**
+ * Checks `uniform_`'s bounds for a float32 tensor with PyTorch's messages (`uniform_impl_`):
+ * both finite in float32 range, `from <= to`, and `to - from` (in double) representable.
+ */
+export function checkUniformBounds(from: number, to: number): void {
+  if (!(from >= -FLOAT_MAX && from <= FLOAT_MAX)) throw new RangeError('from is out of bounds for float');
+  if (!(to >= -FLOAT_MAX && to <= FLOAT_MAX)) throw new RangeError('to is out of bounds for float');
+  if (!(from <= to)) {
+    throw new RangeError(
+      `uniform_ expects to return a [from, to) range, but found from=${formatCppDouble(from)} > to=${formatCppDouble(to)}`,
+    );
+  }
+  if (!(to - from <= FLOAT_MAX)) {
+    throw new RangeError(
+      `uniform_ expects to-from <= std::numeric_limits<Float>::max(), but found to=${formatCppDouble(to)} and from=${formatCppDouble(from)} which result in to-from to exceed the limit`,
+    );
+  }
+}
+
+/** Checks `normal_`'s standard deviation with PyTorch's message (NaN is rejected too). */
+export function checkNormalStd(std: number): void {
+  if (!(std >= 0)) throw new RangeError(`normal expects std >= 0.0, but found std ${formatCppDouble(std)}`);
+}
+
+/**
+ * Fills `out` with float32 uniforms in [from, to) exactly as PyTorch's `uniform_` on a float32
+ * tensor: bounds rounded to float32, `range = f32(to - from)`, and per element one draw
+ * `x = (random() & 0xffffff) * 2^-24` and `fma32(x, range, from)` (GCC fuses the multiply-add in
+ * the AVX2 kernel). As in torch 2.x a result equal to `to` (possible only for narrow ranges far
+ * from 0) becomes `from`.
+ *
+ * @throws for bounds PyTorch rejects (see {@link checkUniformBounds}).
+ *
+ * @example
+ * ```ts
+ * manual_seed(0);
+ * const w = new Float32Array(7);
+ * fillUniform(default_generator, w, -0.0416, 0.0416); // torch.empty(7).uniform_(-0.0416, 0.0416)
+ * ```
+ */
+export function fillUniform(gen: Generator, out: Float32Array, from = 0, to = 1): Float32Array {
+  checkUniformBounds(from, to);
+  const lo = f32(from);
+  const hi = f32(to);
+  const range = f32(hi - lo);
+  for (let i = 0; i < out.length; i++) {
+    const v = fma32(gen.uniformFloat(), range, lo);
+    out[i] = v === hi ? lo : v;
+  }
+  return out;
+}
+
+const TWO_PI_F = f32(2 * Math.PI);
+const sc: SinCos = { sin: 0, cos: 0 };
+
+/**
+ * Box-Muller on the 16 uniforms `d[off .. off+15]` in place, as `normal_fill_16_AVX2`:
+ * element j pairs with j + 8 (u1 = 1 - d[j], u2 = d[j+8]), using the Cephes float32 log and sincos.
+ */
+function boxMuller16(d: Float32Array, off: number, mean: number, std: number): void {
+  for (let j = 0; j < 8; j++) {
+    const u1 = f32(1 - d[off + j]!);
+    const u2 = d[off + j + 8]!;
+    const radius = f32(Math.sqrt(f32(-2 * logPs(u1))));
+    sincosPs(f32(TWO_PI_F * u2), sc);
+    d[off + j] = fma32(f32(radius * sc.cos), std, mean);
+    d[off + j + 8] = fma32(f32(radius * sc.sin), std, mean);
+  }
+}
+
+/** Options of {@link fillNormal}. */
+export interface FillNormalOptions {
+  /**
+   * Whether the tensor being filled `is_contiguous()`. PyTorch takes the vectorised float32 path
+   * only for contiguous tensors of 16 or more elements; others (transposed views, channels_last)
+   * get the scalar double path in memory order. Default true.
+   */
+  contiguous?: boolean;
+}
+
+/**
+ * Fills `out` with normal samples exactly as PyTorch's `normal_(mean, std)` on a float32 tensor.
+ *
+ * - Fill path (at least 16 elements and contiguous): draw one float uniform per element, then
+ *   transform blocks of 16 with float32 Box-Muller (Cephes log/sincos, fused multiply-adds). If the
+ *   length is not a multiple of 16, the last 16 elements are redrawn and transformed again, so
+ *   `n + 16` draws are used. Neither reads nor clears the generator's cached normal.
+ * - Scalar path (fewer than 16 elements, or not contiguous): per element a double sample from
+ *   {@link Generator.standardNormalDouble} (which uses and refills the cache), then
+ *   `f32(g * std + mean)`. Bit-exact except with probability about 1e-9 per value, where V8's
+ *   `Math.log1p/sin/cos` and glibc differ in a way that survives rounding to float32.
+ *
+ * @throws for `std < 0` or NaN, with PyTorch's message.
+ *
+ * @example
+ * ```ts
+ * manual_seed(0);
+ * const w = new Float32Array(17);
+ * fillNormal(default_generator, w, 0, 1); // torch.empty(17).normal_()
+ * ```
+ */
+export function fillNormal(
+  gen: Generator,
+  out: Float32Array,
+  mean = 0,
+  std = 1,
+  options: FillNormalOptions = {},
+): Float32Array {
+  checkNormalStd(std);
+  const n = out.length;
+  if (n >= 16 && (options.contiguous ?? true)) {
+    const m = f32(mean);
+    const s = f32(std);
+    for (let i = 0; i < n; i++) out[i] = gen.uniformFloat();
+    for (let i = 0; i + 16 <= n; i += 16) boxMuller16(out, i, m, s);
+    if (n % 16 !== 0) {
+      for (let i = n - 16; i < n; i++) out[i] = gen.uniformFloat();
+      boxMuller16(out, n - 16, m, s);
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) out[i] = gen.standardNormalDouble() * std + mean;
+  return out;
+}
