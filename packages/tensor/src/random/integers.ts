@@ -6,11 +6,16 @@ import type { Generator } from './generator.js';
 /** torch 2.x draws 64 bits per value once the range reaches 2^28 (1.13: 2^32), else 32. */
 const WIDE_RANGE = 2 ** 28;
 
+/** Integers a double holds exactly, with every integer between them (|x| <= 2^53). */
+function isExactInteger(x: number): boolean {
+  return Number.isInteger(x) && Math.abs(x) <= 2 ** 53;
+}
+
 /**
  * Fills `out` with integers uniform in [low, high) exactly as `torch.randint(low, high, size)`
  * (`random_from_to` on the CPU): with `range = high - low`, each value is
  * `low + random() % range` when `range < 2^28` and `low + random64() % range` otherwise (note the
- * modulo bias, as PyTorch). Values are exact while they are safe integers (|v| < 2^53).
+ * modulo bias, as PyTorch). Bounds and values must lie within +-2^53, where doubles are exact integers.
  *
  * @throws RangeError with PyTorch's message unless `low < high`.
  *
@@ -26,8 +31,8 @@ export function fillRandint<T extends { length: number; [i: number]: number }>(
   low: number,
   high: number,
 ): T {
-  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) {
-    throw new TypeError(`randint bounds must be safe integers, got low=${low}, high=${high}`);
+  if (!isExactInteger(low) || !isExactInteger(high)) {
+    throw new TypeError(`randint bounds must be integers within +-2^53, got low=${low}, high=${high}`);
   }
   if (!(low < high)) {
     throw new RangeError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
