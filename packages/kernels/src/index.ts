@@ -1,1 +1,27 @@
+/**
+ * @minidl/kernels: AssemblyScript WASM SIMD compute kernels over tensors resident in wasm memory.
+ *
+ * Load once with {@link loadKernels} (Node, synchronous) or {@link loadKernelsAsync}; allocate tensors
+ * with `k.alloc(bytes)`, fill them through views (`k.f32(ptr, n)`) or `k.copyIn`, run kernels on
+ * pointers, read results with `k.readF32`. Pointers are byte addresses; sizes, shapes and strides are
+ * in elements.
+ *
+ * @packageDocumentation
+ */
 export { detectWasmFeatures, type WasmFeatures } from './features.js';
+export { type HeapStats, WasmHeap } from './heap.js';
+export { type GemmEpilogue, Kernels } from './kernels.js';
+export { type LoadKernelsOptions, loadKernels, loadKernelsAsync } from './load.js';
+export type { WasmVariant } from './loader.js';
+export {
+  BINARY_OPS,
+  type BinaryOp,
+  CONVERT_OPS,
+  type ConvertOp,
+  isComparison,
+  REDUCE_OPS,
+  type ReduceOp,
+  UNARY_OPS,
+  type UnaryOp,
+} from './ops.js';
+export { contiguousStrides, MAX_RANK } from './strides.js';

@@ -1,0 +1,10 @@
+// Entry point of the kernels module: everything exported here is callable from JS.
+// Memory is imported (env.memory) and managed by the host; the module keeps no state of its own.
+export { binary, binaryStrided, convert, copyStrided, unary, unaryStrided, where } from './elementwise';
+export { gemmWorkspaceBytes, sgemm } from './gemm';
+export { reduce } from './reduce';
+
+/** First byte after the module's static data; the host allocator starts above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}

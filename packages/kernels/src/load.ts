@@ -1,0 +1,73 @@
+/** Entry points that build a {@link Kernels} instance. */
+import { Kernels } from './kernels.js';
+import {
+  chooseVariant,
+  createMemory,
+  defaultWasmUrl,
+  enableRelaxedSimd,
+  instantiate,
+  readWasm,
+  readWasmSync,
+  type WasmVariant,
+} from './loader.js';
+
+/** Options of {@link loadKernels} and {@link loadKernelsAsync}. */
+export interface LoadKernelsOptions {
+  /**
+   * Threads for the big kernels (GEMM, conv). Default: `os.availableParallelism()` in Node, 1 where
+   * shared memory is unavailable (e.g. a browser page that is not cross-origin isolated). 1 runs
+   * everything on the calling thread.
+   */
+  threads?: number;
+  /** Use the relaxed-SIMD build (fused multiply-add). Default: wherever the engine supports it. */
+  relaxedSimd?: boolean;
+  /** Where to find a build, for bundlers that move files (default: `../build/` beside this module). */
+  wasmUrl?: (variant: WasmVariant) => URL;
+}
+
+function resolve(options: LoadKernelsOptions): { variant: WasmVariant; threads: number; url: URL } {
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`loadKernels: threads must be a positive integer, got ${options.threads}`);
+  }
+  const relaxed = options.relaxedSimd ?? enableRelaxedSimd();
+  if (relaxed && !enableRelaxedSimd()) {
+    throw new Error(
+      'loadKernels: relaxedSimd was requested but this engine lacks relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)',
+    );
+  }
+  const variant = chooseVariant(relaxed, threads > 1);
+  return { variant, threads, url: (options.wasmUrl ?? defaultWasmUrl)(variant) };
+}
+
+/**
+ * Loads the kernels synchronously (Node): reads the .wasm with fs and compiles it on this thread.
+ *
+ * @example
+ * ```ts
+ * import { loadKernels } from '@minidl/kernels';
+ * const k = loadKernels({ threads: 2 });
+ * console.log(k.variant, k.threads); // 'relaxed-mt' 2
+ * ```
+ */
+export function loadKernels(options: LoadKernelsOptions = {}): Kernels {
+  const { variant, threads, url } = resolve(options);
+  const module = new WebAssembly.Module(readWasmSync(url) as Uint8Array<ArrayBuffer>);
+  const memory = createMemory(threads > 1);
+  return new Kernels(instantiate(module, memory), memory, variant, threads);
+}
+
+/**
+ * Loads the kernels asynchronously: fetch + compile off the main thread (browsers), fs in Node.
+ *
+ * @example
+ * ```ts
+ * const k = await loadKernelsAsync({ wasmUrl: (v) => new URL(`/wasm/kernels-${v}.wasm`, location.href) });
+ * ```
+ */
+export async function loadKernelsAsync(options: LoadKernelsOptions = {}): Promise<Kernels> {
+  const { variant, threads, url } = resolve(options);
+  const module = await WebAssembly.compile((await readWasm(url)) as Uint8Array<ArrayBuffer>);
+  const memory = createMemory(threads > 1);
+  return new Kernels(instantiate(module, memory), memory, variant, threads);
+}
