@@ -1,0 +1,144 @@
+/**
+ * The report's figures, built from run records (and optionally a PyTorch reference, drawn dashed):
+ * training loss over steps and test accuracy and loss over epochs, each scheme's mean across
+ * seeds with a mean +- std band; activation std and gradient norm per layer at initialisation.
+ */
+import { SCHEMES } from './options.js';
+import type { RunRecord } from './record.js';
+import { bandOf } from './stats.js';
+import { type ChartSpec, lineChart, PALETTE, type Series } from './svg-chart.js';
+
+/** One named figure: its file stem and its SVG. */
+export interface Figure {
+  name: string;
+  title: string;
+  svg: string;
+}
+
+/** Stable colour of a scheme: built-ins by their place in SCHEMES, user schemes after them. */
+export function schemeColor(scheme: string, all: string[]): string {
+  const builtin = (SCHEMES as readonly string[]).indexOf(scheme);
+  const index =
+    builtin >= 0
+      ? builtin
+      : SCHEMES.length + all.filter((s) => !(SCHEMES as readonly string[]).includes(s)).indexOf(scheme);
+  return PALETTE[index % PALETTE.length]!;
+}
+
+type Extract = (run: RunRecord) => { x: number; y: number }[];
+
+/** Mean line plus std band per scheme for one extracted series; reference runs dashed, no band. */
+function seriesOf(runs: RunRecord[], reference: RunRecord[], extract: Extract, markers: boolean): Series[] {
+  const schemes = [...new Set([...runs, ...reference].map((r) => r.scheme))];
+  const out: Series[] = [];
+  for (const [source, suffix, dashed] of [
+    [runs, '', false],
+    [reference, ' (PyTorch)', true],
+  ] as const) {
+    for (const scheme of schemes) {
+      const mine = source.filter((r) => r.scheme === scheme);
+      if (mine.length === 0) continue;
+      const band = bandOf(mine.map(extract));
+      const seeds = mine.length > 1 ? ` (${mine.length} seeds)` : '';
+      out.push({
+        label: `${scheme}${suffix}${dashed ? '' : seeds}`,
+        color: schemeColor(scheme, schemes),
+        points: band.map((b) => ({ x: b.x, y: b.mean })),
+        ...(mine.length > 1 && !dashed
+          ? { band: band.map((b) => ({ x: b.x, lo: b.mean - b.std, hi: b.mean + b.std })) }
+          : {}),
+        dashed,
+        markers,
+      });
+    }
+  }
+  return out;
+}
+
+/** Per-layer series at initialisation, with the layer names as x tick labels. */
+function perLayer(
+  runs: RunRecord[],
+  reference: RunRecord[],
+  key: 'act_std' | 'grad_norm',
+  title: string,
+  yLabel: string,
+): ChartSpec {
+  const layersOf = (r: RunRecord) => r.diagnostics.find((d) => d.epoch === 0)?.layers ?? [];
+  const names = layersOf(runs[0] ?? reference[0]!).map((l) => l.name);
+  const every = Math.ceil(names.length / 12);
+  return {
+    title,
+    xLabel: names.length > 12 ? 'layer (index)' : 'layer',
+    yLabel,
+    yScale: 'log',
+    xTickLabels: names
+      .map((n, i) => ({ x: i + 1, label: names.length > 12 ? String(i + 1) : n }))
+      .filter((_, i) => i % every === 0),
+    series: seriesOf(runs, reference, (r) => layersOf(r).map((l, i) => ({ x: i + 1, y: l[key] })), true),
+  };
+}
+
+/**
+ * All figures of a report.
+ *
+ * @example
+ * ```ts
+ * for (const fig of figures(runs, [])) writeFileSync(`${fig.name}.svg`, fig.svg);
+ * ```
+ */
+export function figures(runs: RunRecord[], reference: RunRecord[]): Figure[] {
+  const perEpoch =
+    (key: 'test_acc' | 'test_loss'): Extract =>
+    (r) => [{ x: 0, y: r.init[key] }, ...r.history.map((h) => ({ x: h.epoch, y: h[key] }))];
+  const specs: [string, ChartSpec][] = [
+    [
+      'train-loss',
+      {
+        title: 'Training loss (mean over each logging window; band: mean ± std across seeds)',
+        xLabel: 'step',
+        yLabel: 'cross-entropy',
+        series: seriesOf(runs, reference, (r) => r.steps.map((s) => ({ x: s.step, y: s.loss })), false),
+      },
+    ],
+    [
+      'test-accuracy',
+      {
+        title: 'Test accuracy per epoch (epoch 0: at initialisation)',
+        xLabel: 'epoch',
+        yLabel: 'accuracy',
+        yDomain: [0, 1],
+        series: seriesOf(runs, reference, perEpoch('test_acc'), true),
+      },
+    ],
+    [
+      'test-loss',
+      {
+        title: 'Test loss per epoch (epoch 0: at initialisation)',
+        xLabel: 'epoch',
+        yLabel: 'cross-entropy',
+        series: seriesOf(runs, reference, perEpoch('test_loss'), true),
+      },
+    ],
+    [
+      'activation-std-init',
+      perLayer(
+        runs,
+        reference,
+        'act_std',
+        'Std of each layer’s output at initialisation (fixed batch)',
+        'std (log)',
+      ),
+    ],
+    [
+      'grad-norm-init',
+      perLayer(
+        runs,
+        reference,
+        'grad_norm',
+        'Gradient norm ‖dL/dW‖ per layer at initialisation',
+        'L2 norm (log)',
+      ),
+    ],
+  ];
+  return specs.map(([name, spec]) => ({ name, title: spec.title, svg: lineChart(spec) }));
+}
