@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { idxFile as encodeIdx } from '../test/idx-file.js';
 import { decodeIdx } from './idx.js';
-
-/** Builds an IDX file of unsigned bytes with the given shape and data. */
-function encodeIdx(shape: number[], data: number[]): Uint8Array {
-  const bytes = new Uint8Array(4 + 4 * shape.length + data.length);
-  const view = new DataView(bytes.buffer);
-  bytes.set([0, 0, 0x08, shape.length]);
-  for (const [i, d] of shape.entries()) view.setUint32(4 + 4 * i, d, false);
-  bytes.set(data, 4 + 4 * shape.length);
-  return bytes;
-}
 
 describe('decodeIdx', () => {
   it('reads the shape and data of an idx3 image file', () => {
