@@ -1,1 +1,116 @@
+/**
+ * @minidl/tensor: tensors, autograd and compute backends with PyTorch's semantics.
+ *
+ * @example
+ * ```ts
+ * import * as torch from '@minidl/tensor';
+ * const x = torch.randn([4, 3]);
+ * const w = torch.zeros([3, 2], { requires_grad: true });
+ * torch.log_softmax(x.matmul(w), 1).mean().backward();
+ * ```
+ * @packageDocumentation
+ */
+export { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from './autograd/grad_mode.js';
+export { type BackwardFn, Node } from './autograd/node.js';
+export type { Backend, BackendName } from './backend/backend.js';
+export { get_backend, set_backend } from './backend/registry.js';
+export type { DType } from './dtype.js';
+export { attach as _attach } from './ops/core.js';
+export {
+  arange,
+  empty,
+  empty_like,
+  eye,
+  full,
+  full_like,
+  linspace,
+  ones,
+  ones_like,
+  type ShapeLike,
+  type TensorOptions,
+  tensor,
+  zeros,
+  zeros_like,
+} from './ops/creation.js';
+export {
+  abs,
+  add,
+  ceil,
+  clamp,
+  clamp as clip,
+  div,
+  eq,
+  exp,
+  floor,
+  ge,
+  gt,
+  le,
+  leaky_relu,
+  log,
+  logical_and,
+  logical_not,
+  logical_or,
+  lt,
+  masked_fill,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  neg,
+  pow,
+  reciprocal,
+  relu,
+  round,
+  rsqrt,
+  sigmoid,
+  sign,
+  sqrt,
+  square,
+  sub,
+  tanh,
+  where,
+} from './ops/elementwise.js';
+export { gather, index_select, one_hot } from './ops/indexing.js';
+export { bmm, linear, matmul, mm } from './ops/linalg.js';
+export {
+  all,
+  amax,
+  amin,
+  any,
+  argmax,
+  argmin,
+  maxDim,
+  mean,
+  minDim,
+  prod,
+  std,
+  sum,
+  type ValuesIndices,
+  type VarOptions,
+  variance as var,
+} from './ops/reduce.js';
+export { log_softmax, softmax } from './ops/softmax.js';
+export {
+  clone,
+  contiguous,
+  expand,
+  flatten,
+  narrow,
+  permute,
+  reshape,
+  select,
+  squeeze,
+  t,
+  transpose,
+  unsqueeze,
+  view,
+} from './ops/views.js';
 export { broadcastShapes, contiguousStrides, formatShape, normalizeDim, numel, type Shape } from './shape.js';
+export {
+  type BackwardOptions,
+  type KeepDim,
+  type NestedArray,
+  type Operand,
+  type SizeArgs,
+  Tensor,
+} from './tensor.js';

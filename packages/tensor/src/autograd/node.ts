@@ -1,0 +1,81 @@
+/**
+ * Graph nodes of the dynamic autograd graph. Each differentiable op's result gets a node (its
+ * `grad_fn`) that knows how to map the gradient of the result to gradients of the op's inputs and
+ * points to the inputs' own nodes; leaves that require grad end in an `AccumulateGrad` node.
+ */
+import type { Tensor } from '../tensor.js';
+
+/** One node of the backward graph (PyTorch's `torch.autograd.graph.Node`). */
+export abstract class Node {
+  constructor(
+    /** PyTorch-style name, e.g. `MulBackward0`. */
+    readonly name: string,
+    /** Per input of the op: the node its gradient flows to, or null if that input needs none. */
+    readonly next_functions: readonly (Node | null)[],
+  ) {}
+
+  /** Gradients for each input given the gradient of the output (one per `next_functions` entry). */
+  abstract apply(grad: Tensor): (Tensor | null)[];
+
+  /** Drops saved tensors once backward has run (unless the graph is retained). */
+  release(): void {}
+
+  /** PyTorch's `grad_fn.name()`. */
+  toString(): string {
+    return this.name;
+  }
+}
+
+/** Error PyTorch raises when backward runs a second time through freed saved tensors. */
+export const SECOND_BACKWARD =
+  'Trying to backward through the graph a second time (or directly access saved tensors after they have ' +
+  'already been freed). Saved intermediate values of the graph are freed when you call .backward() or ' +
+  'autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or ' +
+  'if you need to access saved intermediate values after calling backward.';
+
+/** The backward of an op, given the gradient of its output and the tensors it saved. */
+export type BackwardFn = (grad: Tensor, saved: Tensor[]) => (Tensor | null)[];
+
+/**
+ * A node defined by a backward function and the tensors it saved in forward. The function must not
+ * capture tensors in its closure (only shapes and scalars), so `release` really frees them.
+ */
+export class FunctionNode extends Node {
+  private saved: Tensor[] | null;
+  private readonly versions: number[];
+  private readonly hadSaved: boolean;
+
+  constructor(
+    name: string,
+    next: (Node | null)[],
+    saved: Tensor[],
+    private readonly fn: BackwardFn,
+  ) {
+    super(name, next);
+    this.saved = saved;
+    this.hadSaved = saved.length > 0;
+    this.versions = saved.map((t) => t.storage.version);
+  }
+
+  apply(grad: Tensor): (Tensor | null)[] {
+    const saved = this.saved;
+    if (saved === null) {
+      if (this.hadSaved) throw new Error(SECOND_BACKWARD);
+      return this.fn(grad, []);
+    }
+    saved.forEach((t, i) => {
+      if (t.storage.version !== this.versions[i]) {
+        throw new Error(
+          `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+            `[torch.FloatTensor [${t.shape.join(', ')}]], which is saved by ${this.name}, is at version ` +
+            `${t.storage.version}; expected version ${this.versions[i]} instead.`,
+        );
+      }
+    });
+    return this.fn(grad, saved);
+  }
+
+  override release(): void {
+    this.saved = null;
+  }
+}

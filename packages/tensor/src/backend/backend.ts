@@ -1,0 +1,201 @@
+/**
+ * The compute interface between tensors and an engine. A backend owns storage (where the numbers
+ * live) and runs the handful of primitive kernels every op is built from; autograd, views, dtype
+ * rules and error messages live above it, once, for all backends.
+ *
+ * Operands are described as strided views (storage, shape, element strides, element offset), so a
+ * transposed or broadcast operand (stride 0) reaches the kernel without a copy.
+ */
+import type { StorageKind, TypedArray } from '../dtype.js';
+
+/** A flat buffer of one storage kind, owned by a backend. Tensors are strided views of storages. */
+export class Storage {
+  /**
+   * Bumped by every in-place write through a tensor, so autograd can detect that a tensor saved for
+   * backward was modified afterwards (PyTorch's version counter).
+   */
+  version = 0;
+
+  constructor(
+    /** The backend that allocated this storage and computes on it. */
+    readonly backend: Backend,
+    /** Element layout. */
+    readonly kind: StorageKind,
+    /** Number of elements. */
+    readonly length: number,
+    /** Backend-specific handle: a byte offset into wasm memory, or a host typed array. */
+    readonly handle: number | TypedArray,
+  ) {}
+
+  /** A typed array over the elements (for wasm, a fresh view of the current memory). */
+  get data(): TypedArray {
+    return this.backend.view(this);
+  }
+}
+
+/** A strided view of a storage; `Tensor` satisfies it. */
+export interface View {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** Elementwise functions of one operand; `p0`/`p1` are their scalar parameters. */
+export type UnaryOp =
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'abs'
+  | 'sign'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'square'
+  | 'reciprocal'
+  | 'floor'
+  | 'ceil'
+  | 'round'
+  | 'logical_not'
+  /** max(x, 0) + p0 * min(x, 0) */
+  | 'leaky_relu'
+  /** min(max(x, p0), p1); either bound may be +-Infinity */
+  | 'clamp'
+  /** x ** p0 */
+  | 'pow_scalar'
+  /** x * p0 + p1 */
+  | 'affine';
+
+/** Elementwise functions of two operands; `alpha` scales `b` in add/sub, is the slope in leaky_relu_backward. */
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'logical_and'
+  | 'logical_or'
+  /** grad a, output-or-input b: a * (b > 0) */
+  | 'relu_backward'
+  /** a * (b > 0 ? 1 : alpha), b the input */
+  | 'leaky_relu_backward'
+  /** a * b * (1 - b), b the sigmoid output */
+  | 'sigmoid_backward'
+  /** a * (1 - b * b), b the tanh output */
+  | 'tanh_backward';
+
+/** Reductions over the middle axis of an (outer, n, inner) contiguous block. */
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
+
+/** Geometry of a 2-d convolution, NCHW input, OIHW weight. */
+export interface Conv2dGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  /** output channels */
+  o: number;
+  kh: number;
+  kw: number;
+  oh: number;
+  ow: number;
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  groups: number;
+}
+
+/** Geometry of a 2-d pooling window over NCHW. */
+export interface Pool2dGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  oh: number;
+  ow: number;
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+  /** avg pool: whether zero padding counts in the divisor (PyTorch's count_include_pad) */
+  countIncludePad: boolean;
+}
+
+/** Strided batched matrix operand: element (b, i, j) at offset + b*batchStride + i*rowStride + j*colStride. */
+export interface MatrixOperand {
+  storage: Storage;
+  offset: number;
+  batchStride: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/**
+ * What a backend provides. All outputs are written into storages the caller allocated with
+ * `alloc`; inputs are never modified unless they are also the output.
+ */
+export interface Backend {
+  readonly name: BackendName;
+  /** A new storage of `length` elements; its contents are unspecified. */
+  alloc(kind: StorageKind, length: number): Storage;
+  /**
+   * Returns a storage's memory now, for backends that manage memory explicitly; afterwards the
+   * storage must not be used. Optional: host backends leave it to the garbage collector.
+   */
+  release?(storage: Storage): void;
+  /** A typed array over a storage's elements. */
+  view(storage: Storage): TypedArray;
+  /** Sets every element of the view to `value`. */
+  fill(dst: View, value: number): void;
+  /** Copies `src` into `dst` (same shape), converting between storage kinds. */
+  copy(src: View, dst: View): void;
+  /** out = op(x); `out` has x's shape. */
+  unary(op: UnaryOp, x: View, out: View, p0?: number, p1?: number): void;
+  /** out = op(a, b); `a` and `b` are already expanded to out's shape (stride 0 where broadcast). */
+  binary(op: BinaryOp, a: View, b: View, out: View, alpha?: number): void;
+  /** out = cond ? a : b, all expanded to out's shape. */
+  where(cond: View, a: View, b: View, out: View): void;
+  /** Reduces x[(o, r, i)] at `xOffset + (o*n + r)*inner + i` over r into out[o*inner + i]. */
+  reduce(
+    op: ReduceOp,
+    x: Storage,
+    xOffset: number,
+    outer: number,
+    n: number,
+    inner: number,
+    out: Storage,
+  ): void;
+  /** out[b] = a[b] @ bm[b] for b < batch; a is m x k, bm is k x n, out contiguous batch x m x n. */
+  matmul(
+    a: MatrixOperand,
+    b: MatrixOperand,
+    out: Storage,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+  ): void;
+  /** Softmax (or log-softmax) over the middle axis of a contiguous (outer, n, inner) block. */
+  softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void;
+  conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void;
+  conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void;
+  conv2dBackwardWeight(x: Storage, gradOut: Storage, gradWeight: Storage, g: Conv2dGeometry): void;
+  /** Max pooling; `indices` receives the flat h*w index of each maximum, as PyTorch returns. */
+  maxPool2d(x: Storage, out: Storage, indices: Storage, g: Pool2dGeometry): void;
+  maxPool2dBackward(gradOut: Storage, indices: Storage, gradIn: Storage, g: Pool2dGeometry): void;
+  avgPool2d(x: Storage, out: Storage, g: Pool2dGeometry): void;
+  avgPool2dBackward(gradOut: Storage, gradIn: Storage, g: Pool2dGeometry): void;
+}
+
+/** Backend names accepted by `set_backend`. `'js'` is the plain TypeScript reference. */
+export type BackendName = 'wasm' | 'tfjs' | 'js';

@@ -1,0 +1,110 @@
+/**
+ * In-place writes and PyTorch's rules for them: a leaf that requires grad (or a view of one) may be
+ * modified only under `no_grad` (or through `.data`); every write bumps the storage's version so a
+ * backward that needs the overwritten values fails loudly instead of computing wrong gradients.
+ */
+import { is_grad_enabled } from '../autograd/grad_mode.js';
+import { castScalar, promoteTypes } from '../dtype.js';
+import { broadcastShapes, formatShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { allocTensor, backendOf, broadcastView } from './core.js';
+
+const PYTORCH_TYPE: Record<string, string> = { float32: 'Float', int64: 'Long', int32: 'Int', bool: 'Bool' };
+
+/** Throws PyTorch's errors for in-place writes autograd cannot allow. */
+export function checkInplace(self: Tensor): void {
+  if (!is_grad_enabled()) return;
+  if (self.is_leaf && self.requires_grad) {
+    throw new Error(
+      'a leaf Variable that requires grad is being used in an in-place operation. ' +
+        '(Wrap the update in no_grad(() => ...) or write through .data.)',
+    );
+  }
+  const base = self._base;
+  if (base?.is_leaf && base.requires_grad) {
+    throw new Error('a view of a leaf Variable that requires grad is being used in an in-place operation.');
+  }
+}
+
+/** Marks a storage as modified in place (see `Storage.version`). */
+export function bumpVersion(self: Tensor): void {
+  self.storage.version++;
+}
+
+/**
+ * Fills `self` with a scalar, in place.
+ *
+ * @example
+ * ```ts
+ * conv.bias!.data.fill_(0);
+ * ```
+ */
+export function fill_<T extends Tensor>(self: T, value: number | boolean): T {
+  checkInplace(self);
+  self.storage.backend.fill(self, castScalar(value, self.dtype));
+  bumpVersion(self);
+  return self;
+}
+
+/**
+ * Copies `src` (broadcast to self's shape, converted to self's dtype) into `self`, in place.
+ *
+ * @example
+ * ```ts
+ * w.data.copy_(torch.zeros([3]));
+ * ```
+ */
+export function copy_<T extends Tensor>(self: T, src: Tensor): T {
+  checkInplace(self);
+  broadcastShapes(self.shape, src.shape);
+  const target = broadcastShapes(self.shape, src.shape);
+  if (target.length !== self.ndim || target.some((s, i) => s !== self.shape[i])) {
+    throw new Error(
+      `output with shape ${formatShape(self.shape)} doesn't match the broadcast shape ${formatShape(target)}`,
+    );
+  }
+  backendOf(self, src).copy(broadcastView(src, self.shape), self);
+  bumpVersion(self);
+  if (is_grad_enabled() && src.requires_grad) adoptHistory(self, src, 'CopyBackwards');
+  return self;
+}
+
+/**
+ * Writes the out-of-place `result` of an op on `self` back into `self` (the in-place variant):
+ * PyTorch's checks, the cast rule (the result type must be castable to self's dtype), and, when the
+ * result is part of the graph, `self` takes over its history.
+ */
+export function assign_<T extends Tensor>(self: T, result: Tensor, name: string): T {
+  checkInplace(self);
+  if (promoteTypes(result.dtype, self.dtype) !== self.dtype) {
+    throw new Error(
+      `result type ${PYTORCH_TYPE[result.dtype]} can't be cast to the desired output type ${PYTORCH_TYPE[self.dtype]} (in ${name})`,
+    );
+  }
+  if (result.ndim !== self.ndim || result.shape.some((s, i) => s !== self.shape[i])) {
+    throw new Error(
+      `output with shape ${formatShape(self.shape)} doesn't match the broadcast shape ${formatShape(result.shape)}`,
+    );
+  }
+  self.storage.backend.copy(result, self);
+  bumpVersion(self);
+  if (result.grad_fn !== null) adoptHistory(self, result, name);
+  return self;
+}
+
+/** Makes `self` (just overwritten with `result`'s values) continue `result`'s autograd history. */
+function adoptHistory(self: Tensor, result: Tensor, name: string): void {
+  if (self._base !== null) {
+    throw new Error(
+      `${name}: in-place operations on views of tensors that require grad are not supported; use the out-of-place op`,
+    );
+  }
+  self.grad_fn = result.grad_fn;
+}
+
+/** A new tensor of `t`'s shape, dtype and backend filled with `value`. */
+export function fullLike(t: Tensor, value: number): Tensor {
+  const out = allocTensor(t.shape, t.dtype, t.storage.backend);
+  out.storage.backend.fill(out, castScalar(value, t.dtype));
+  return out;
+}

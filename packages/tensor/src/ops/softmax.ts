@@ -1,0 +1,66 @@
+/**
+ * Softmax and log-softmax along a dim, with their gradients:
+ *   softmax:     dx = y * (g - sum(g * y))
+ *   log_softmax: dx = g - exp(y) * sum(g)
+ * (sums along the softmax dim). log_softmax is what cross-entropy builds on.
+ */
+import { normalizeDim, numel } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { allocTensor, attach, contiguousData } from './core.js';
+import { exp, mul, sub } from './elementwise.js';
+import { sum } from './reduce.js';
+
+/**
+ * The dim PyTorch picks when `dim` is omitted (with a deprecation warning): 0 for 0-, 1- and 3-d
+ * inputs, else 1.
+ */
+function implicitDim(ndim: number): number {
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
+  if (x.dtype !== 'float32') throw new TypeError(`softmax(): expected a float32 tensor, got ${x.dtype}`);
+  const src = contiguousData(x);
+  const out = allocTensor(x.shape, 'float32', x.storage.backend);
+  const outer = numel(x.shape.slice(0, d));
+  const n = x.shape[d] ?? 1;
+  const inner = numel(x.shape.slice(d + 1));
+  if (src.offset !== 0) {
+    // kernels take whole storages; a dense view at an offset is copied once
+    const moved = allocTensor(x.shape, 'float32', x.storage.backend);
+    x.storage.backend.copy(src, moved);
+    x.storage.backend.softmax(moved.storage, out.storage, outer, n, inner, log);
+  } else {
+    x.storage.backend.softmax(src.storage, out.storage, outer, n, inner, log);
+  }
+  return out;
+}
+
+/**
+ * exp(x) / sum(exp(x)) along `dim` (PyTorch's implicit dim if omitted).
+ *
+ * @example
+ * ```ts
+ * torch.softmax(logits, 1);
+ * ```
+ */
+export function softmax(x: Tensor, dim?: number | null): Tensor {
+  const d = normalizeDim(dim ?? implicitDim(x.ndim), x.ndim);
+  const out = softmaxRaw(x, d, false);
+  return attach(out, 'SoftmaxBackward0', [x], [out], (g, [y]) => [mul(y!, sub(g, sum(mul(g, y!), d, true)))]);
+}
+
+/**
+ * log(softmax(x)) along `dim`, computed stably (PyTorch's implicit dim if omitted, as the tutorial's
+ * `F.log_softmax(x)` relies on).
+ *
+ * @example
+ * ```ts
+ * const logp = torch.log_softmax(logits, 1);
+ * ```
+ */
+export function log_softmax(x: Tensor, dim?: number | null): Tensor {
+  const d = normalizeDim(dim ?? implicitDim(x.ndim), x.ndim);
+  const out = softmaxRaw(x, d, true);
+  return attach(out, 'LogSoftmaxBackward0', [x], [out], (g, [y]) => [sub(g, mul(exp(y!), sum(g, d, true)))]);
+}
