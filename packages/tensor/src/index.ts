@@ -15,6 +15,7 @@ export { type BackwardFn, Node } from './autograd/node.js';
 export type { Backend, BackendName } from './backend/backend.js';
 export { get_backend, set_backend } from './backend/registry.js';
 export type { DType } from './dtype.js';
+export { type Conv2dOptions, conv2d, type Pair } from './ops/conv.js';
 export { attach as _attach } from './ops/core.js';
 export {
   arange,
@@ -32,6 +33,7 @@ export {
   zeros,
   zeros_like,
 } from './ops/creation.js';
+export { type DropoutOptions, dropout } from './ops/dropout.js';
 export {
   abs,
   add,
@@ -72,6 +74,26 @@ export {
 } from './ops/elementwise.js';
 export { gather, index_select, one_hot } from './ops/indexing.js';
 export { bmm, linear, matmul, mm } from './ops/linalg.js';
+export { type BatchNormOptions, batch_norm } from './ops/norm.js';
+export {
+  type AvgPool2dOptions,
+  avg_pool2d,
+  type MaxPool2dOptions,
+  max_pool2d,
+  max_pool2d_with_indices,
+} from './ops/pool.js';
+export {
+  type GeneratorOptions,
+  normal_,
+  type RandomTensorOptions,
+  rand,
+  rand_like,
+  randint,
+  randn,
+  randn_like,
+  randperm,
+  uniform_,
+} from './ops/random.js';
 export {
   all,
   amax,
@@ -105,6 +127,15 @@ export {
   unsqueeze,
   view,
 } from './ops/views.js';
+export {
+  default_generator,
+  Generator,
+  get_rng_state,
+  initial_seed,
+  manual_seed,
+  seed,
+  set_rng_state,
+} from './random/index.js';
 export { broadcastShapes, contiguousStrides, formatShape, normalizeDim, numel, type Shape } from './shape.js';
 export {
   type BackwardOptions,

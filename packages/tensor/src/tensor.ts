@@ -14,6 +14,7 @@ import * as ew from './ops/elementwise.js';
 import * as idx from './ops/indexing.js';
 import * as inplace from './ops/inplace.js';
 import * as linalg from './ops/linalg.js';
+import * as rnd from './ops/random.js';
 import * as red from './ops/reduce.js';
 import * as sm from './ops/softmax.js';
 import * as views from './ops/views.js';
@@ -596,6 +597,14 @@ export class Tensor {
   /** this += weight * (end - this) (PyTorch's `lerp_`). */
   lerp_(end: Tensor, weight: number): this {
     return inplace.assign_(this, ew.add(this, ew.sub(end, this), { alpha: weight }), 'lerp_');
+  }
+  /** Fills with uniform samples from [from, to), bit-exact with PyTorch for the same generator state. */
+  uniform_(from = 0, to = 1, options?: rnd.GeneratorOptions): this {
+    return rnd.uniform_(this, from, to, options);
+  }
+  /** Fills with normal samples N(mean, std^2), bit-exact with PyTorch for the same generator state. */
+  normal_(mean = 0, std = 1, options?: rnd.GeneratorOptions): this {
+    return rnd.normal_(this, mean, std, options);
   }
   masked_fill_(mask: Tensor, value: number): this {
     return inplace.assign_(this, ew.masked_fill(this, mask, value), 'masked_fill_');

@@ -6,7 +6,7 @@
 import { gradEdge } from '../autograd/engine.js';
 import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { type BackwardFn, FunctionNode } from '../autograd/node.js';
-import type { Backend, View } from '../backend/backend.js';
+import type { Backend, Storage, View } from '../backend/backend.js';
 import { currentBackend } from '../backend/registry.js';
 import { type DType, storageKind } from '../dtype.js';
 import { contiguousStrides, numel, type Shape } from '../shape.js';
@@ -78,4 +78,15 @@ export function contiguousData(t: Tensor): Tensor {
   const out = allocTensor(t.shape, t.dtype, t.storage.backend);
   t.storage.backend.copy(t, out);
   return out;
+}
+
+/**
+ * The storage of a dense, offset-0 copy of `t` (its own storage when it already is one): what
+ * kernels that take whole buffers (convolution, pooling) need.
+ */
+export function denseStorage(t: Tensor): Storage {
+  if (t.offset === 0 && t.storage.length === numel(t.shape) && t.is_contiguous()) return t.storage;
+  const out = allocTensor(t.shape, t.dtype, t.storage.backend);
+  t.storage.backend.copy(t, out);
+  return out.storage;
 }

@@ -1,0 +1,139 @@
+/**
+ * 2-d convolution (PyTorch's `F.conv2d`, cross-correlation over NCHW with OIHW weights) with its
+ * gradients: input gradient (a transposed convolution), weight gradient (input x output-gradient
+ * correlation) and bias gradient (output gradient summed over N, H, W).
+ */
+import type { Conv2dGeometry } from '../backend/backend.js';
+import { formatShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { allocTensor, attach, backendOf, denseStorage } from './core.js';
+import { sum } from './reduce.js';
+import { squeeze, unsqueeze } from './views.js';
+
+/** A pair from PyTorch's `int or tuple` arguments. */
+export type Pair = number | readonly [number, number];
+
+/** Options of `conv2d`, with PyTorch's names and defaults. */
+export interface Conv2dOptions {
+  /** Step of the window (default 1). */
+  stride?: Pair;
+  /** Implicit zero padding on both sides (default 0), or `'valid'` (0) / `'same'` (output size = input size, stride 1). */
+  padding?: Pair | 'valid' | 'same';
+  /** Spacing between kernel elements (default 1). */
+  dilation?: Pair;
+  /** Blocked connections from input to output channels (default 1). */
+  groups?: number;
+}
+
+/** Expands an `int or tuple` argument into a pair. */
+export function pair(v: Pair, name: string): [number, number] {
+  const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
+  if (!p.every((x) => Number.isInteger(x)))
+    throw new TypeError(`${name} must be an integer or a pair of integers`);
+  return p;
+}
+
+/** Validates shapes and computes the geometry of `conv2d(x, w)` (4-d x). */
+function geometry(x: Tensor, w: Tensor, options: Conv2dOptions): Conv2dGeometry {
+  const [n, c, h, wd] = x.shape as [number, number, number, number];
+  const groups = options.groups ?? 1;
+  const stride = pair(options.stride ?? 1, 'stride');
+  const dilation = pair(options.dilation ?? 1, 'dilation');
+  if (w.ndim !== 4) {
+    throw new Error(
+      `weight should have at least three dimensions, got weight of size ${formatShape(w.shape)} for conv2d`,
+    );
+  }
+  const [o, cg, kh, kw] = w.shape as [number, number, number, number];
+  let padding: [number, number];
+  if (options.padding === 'valid') padding = [0, 0];
+  else if (options.padding === 'same') {
+    if (stride[0] !== 1 || stride[1] !== 1)
+      throw new Error("padding='same' is not supported for strided convolutions");
+    const total = [dilation[0] * (kh - 1), dilation[1] * (kw - 1)];
+    if (total[0]! % 2 !== 0 || total[1]! % 2 !== 0) {
+      throw new Error(
+        "padding='same' with an even kernel needs asymmetric padding, which minidl does not support",
+      );
+    }
+    padding = [total[0]! / 2, total[1]! / 2];
+  } else padding = pair(options.padding ?? 0, 'padding');
+  if (stride.some((s) => s <= 0)) throw new Error('non-positive stride is not supported');
+  if (padding.some((p) => p < 0)) throw new Error('negative padding is not supported');
+  if (groups <= 0 || o % groups !== 0) throw new Error('out_channels must be divisible by groups');
+  if (cg * groups !== c) {
+    throw new Error(
+      `Given groups=${groups}, weight of size ${formatShape(w.shape)}, expected input${formatShape(x.shape)} to have ${cg * groups} channels, but got ${c} channels instead`,
+    );
+  }
+  const effH = dilation[0] * (kh - 1) + 1;
+  const effW = dilation[1] * (kw - 1) + 1;
+  const ph = h + 2 * padding[0];
+  const pw = wd + 2 * padding[1];
+  if (ph < effH || pw < effW) {
+    throw new Error(
+      `Calculated padded input size per channel: (${ph} x ${pw}). Kernel size: (${effH} x ${effW}). Kernel size can't be greater than actual input size`,
+    );
+  }
+  const oh = Math.floor((ph - effH) / stride[0]) + 1;
+  const ow = Math.floor((pw - effW) / stride[1]) + 1;
+  return { n, c, h, w: wd, o, kh, kw, oh, ow, stride, padding, dilation, groups };
+}
+
+/**
+ * 2-d convolution over an NCHW (or unbatched CHW) input, as PyTorch's `F.conv2d`.
+ *
+ * @example
+ * ```ts
+ * const y = torch.conv2d(x, weight, bias, { padding: 1 }); // [N, 16, 28, 28]
+ * ```
+ * @throws PyTorch's messages for channel mismatches and kernels larger than the padded input.
+ */
+export function conv2d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null | Conv2dOptions,
+  options: Conv2dOptions = {},
+): Tensor {
+  let b: Tensor | null = null;
+  let opts = options;
+  if (bias instanceof Tensor) b = bias;
+  else if (bias) opts = bias;
+  if (input.ndim === 3) return squeeze(conv2d(unsqueeze(input, 0), weight, b, opts), 0);
+  if (input.ndim !== 4) {
+    throw new Error(
+      `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatShape(input.shape)}`,
+    );
+  }
+  if (input.dtype !== 'float32' || weight.dtype !== 'float32') {
+    throw new TypeError(`conv2d expects float32 input and weight, got ${input.dtype} and ${weight.dtype}`);
+  }
+  const g = geometry(input, weight, opts);
+  if (b && (b.ndim !== 1 || b.shape[0] !== g.o)) {
+    throw new Error(
+      `Given weight of size ${formatShape(weight.shape)}, expected bias to be 1-dimensional with ${g.o} elements, but got bias of size ${formatShape(b.shape)} instead`,
+    );
+  }
+  const backend = backendOf(input, weight, b);
+  const out = allocTensor([g.n, g.o, g.oh, g.ow], 'float32', backend);
+  backend.conv2d(denseStorage(input), denseStorage(weight), b ? denseStorage(b) : null, out.storage, g);
+  const needX = input.requires_grad;
+  const needW = weight.requires_grad;
+  const needB = b?.requires_grad ?? false;
+  const xShape = input.shape.slice();
+  const wShape = weight.shape.slice();
+  return attach(out, 'ConvolutionBackward0', [input, weight, b], [input, weight], (gy, [x, w]) => {
+    const gyS = denseStorage(gy);
+    let gx: Tensor | null = null;
+    let gw: Tensor | null = null;
+    if (needX) {
+      gx = allocTensor(xShape, 'float32', backend);
+      backend.conv2dBackwardInput(gyS, denseStorage(w!), gx.storage, g);
+    }
+    if (needW) {
+      gw = allocTensor(wShape, 'float32', backend);
+      backend.conv2dBackwardWeight(denseStorage(x!), gyS, gw.storage, g);
+    }
+    return [gx, gw, needB ? sum(gy, [0, 2, 3]) : null];
+  });
+}

@@ -1,0 +1,211 @@
+/**
+ * Random tensors and in-place random fills on top of `../random/` (PyTorch's CPU generator and its
+ * float32 kernels, bit for bit): `rand`, `randn`, `randint`, `randperm`, `uniform_`, `normal_`,
+ * `bernoulli`-style masks for `dropout`. Like PyTorch, fills draw in the storage's memory order.
+ */
+
+import { castScalar, parseDType } from '../dtype.js';
+import {
+  default_generator,
+  fillNormal,
+  fillRandint,
+  fillUniform,
+  type Generator,
+  randpermValues,
+} from '../random/index.js';
+import type { Tensor } from '../tensor.js';
+import { allocTensor } from './core.js';
+import { empty, type ShapeLike, type TensorOptions } from './creation.js';
+import { bumpVersion, checkInplace } from './inplace.js';
+import { makeView } from './views.js';
+
+/** Options of random functions: PyTorch's `generator` keyword. */
+export interface GeneratorOptions {
+  /** The generator to draw from (the global one, seeded by `manual_seed`, by default). */
+  generator?: Generator;
+}
+
+/** Options of random factories. */
+export type RandomTensorOptions = TensorOptions & GeneratorOptions;
+
+/**
+ * Writes `n` values produced by `fill` into `t` in the order PyTorch draws them: the storage's
+ * memory order. A dense tensor is filled directly; other views are permuted to memory order (dims
+ * sorted by stride) and filled through a scratch buffer.
+ */
+function fillInMemoryOrder(t: Tensor, fill: (out: Float32Array, contiguous: boolean) => void): void {
+  if (t.dtype !== 'float32') throw new TypeError(`random fills need a float32 tensor, got ${t.dtype}`);
+  const n = t.numel();
+  if (t.is_contiguous()) {
+    const data = t.storage.data as Float32Array;
+    fill(data.subarray(t.offset, t.offset + n), true);
+    return;
+  }
+  const order = t.shape.map((_, i) => i).sort((a, b) => t.strides[b]! - t.strides[a]!);
+  const memoryView = makeView(
+    t,
+    order.map((d) => t.shape[d]!),
+    order.map((d) => t.strides[d]!),
+    t.offset,
+  );
+  const scratch = allocTensor(memoryView.shape, 'float32', t.storage.backend);
+  fill((scratch.storage.data as Float32Array).subarray(0, n), false);
+  t.storage.backend.copy(scratch, memoryView);
+}
+
+/**
+ * Fills `t` in place with uniform samples from [from, to), exactly as PyTorch's `uniform_`.
+ *
+ * @example
+ * ```ts
+ * torch.manual_seed(0);
+ * w.data.uniform_(-0.1, 0.1);
+ * ```
+ */
+export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, options: GeneratorOptions = {}): T {
+  checkInplace(t);
+  const gen = options.generator ?? default_generator;
+  fillInMemoryOrder(t, (out) => fillUniform(gen, out, from, to));
+  bumpVersion(t);
+  return t;
+}
+
+/**
+ * Fills `t` in place with normal samples N(mean, std^2), exactly as PyTorch's `normal_`.
+ *
+ * @example
+ * ```ts
+ * m.weight.data.normal_(0.0, 0.02);
+ * ```
+ */
+export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, options: GeneratorOptions = {}): T {
+  checkInplace(t);
+  const gen = options.generator ?? default_generator;
+  fillInMemoryOrder(t, (out, contiguous) => fillNormal(gen, out, mean, std, { contiguous }));
+  bumpVersion(t);
+  return t;
+}
+
+/**
+ * Uniform samples in [0, 1), as `torch.rand`.
+ *
+ * @example
+ * ```ts
+ * torch.manual_seed(0);
+ * torch.rand([2, 3]);
+ * ```
+ */
+export function rand(shape: ShapeLike, options: RandomTensorOptions = {}): Tensor {
+  const t = empty(shape, { ...options, requires_grad: false });
+  uniform_(t, 0, 1, options);
+  return options.requires_grad ? t.requires_grad_(true) : t;
+}
+
+/**
+ * Standard normal samples, as `torch.randn`.
+ *
+ * @example
+ * ```ts
+ * torch.randn([64, 1, 28, 28]);
+ * ```
+ */
+export function randn(shape: ShapeLike, options: RandomTensorOptions = {}): Tensor {
+  const t = empty(shape, { ...options, requires_grad: false });
+  normal_(t, 0, 1, options);
+  return options.requires_grad ? t.requires_grad_(true) : t;
+}
+
+/**
+ * `rand` with `t`'s shape and backend.
+ *
+ * @example
+ * ```ts
+ * torch.rand_like(x);
+ * ```
+ */
+export function rand_like(t: Tensor, options: RandomTensorOptions = {}): Tensor {
+  return rand(t.shape, { device: t.device, ...options });
+}
+
+/**
+ * `randn` with `t`'s shape and backend.
+ *
+ * @example
+ * ```ts
+ * torch.randn_like(x);
+ * ```
+ */
+export function randn_like(t: Tensor, options: RandomTensorOptions = {}): Tensor {
+  return randn(t.shape, { device: t.device, ...options });
+}
+
+/**
+ * Integers uniform in [low, high) (int64 by default), exactly as `torch.randint`; `low` may be
+ * omitted: `randint(high, size)`.
+ *
+ * @example
+ * ```ts
+ * torch.randint(0, 10, [5]);
+ * torch.randint(10, [5]);
+ * ```
+ */
+export function randint(
+  low: number,
+  high: number | ShapeLike,
+  size?: ShapeLike | RandomTensorOptions,
+  options: RandomTensorOptions = {},
+): Tensor {
+  let lo = low;
+  let hi: number;
+  let shape: ShapeLike;
+  let opts = options;
+  if (typeof high === 'number' && size !== undefined && (typeof size === 'number' || Array.isArray(size))) {
+    hi = high;
+    shape = size as ShapeLike;
+  } else {
+    lo = 0;
+    hi = low;
+    shape = high as ShapeLike;
+    opts = (size as RandomTensorOptions | undefined) ?? options;
+  }
+  const dtype = parseDType(opts.dtype ?? 'int64');
+  const t = empty(shape, { ...opts, dtype, requires_grad: false });
+  const values = fillRandint(opts.generator ?? default_generator, new Array<number>(t.numel()), lo, hi);
+  const dst = t.storage.data;
+  values.forEach((v, i) => {
+    dst[i] = castScalar(v, dtype);
+  });
+  return opts.requires_grad ? t.requires_grad_(true) : t;
+}
+
+/**
+ * A random permutation of 0..n-1 (int64 by default), exactly as `torch.randperm`.
+ *
+ * @example
+ * ```ts
+ * const order = torch.randperm(60000, { generator: g });
+ * ```
+ */
+export function randperm(n: number, options: RandomTensorOptions = {}): Tensor {
+  const values = randpermValues(options.generator ?? default_generator, n);
+  const dtype = parseDType(options.dtype ?? 'int64');
+  const t = empty([n], { ...options, dtype, requires_grad: false });
+  const dst = t.storage.data;
+  values.forEach((v, i) => {
+    dst[i] = castScalar(v, dtype);
+  });
+  return t;
+}
+
+/**
+ * A float32 mask of `shape` that is 1 with probability `p` (one uniform draw per element from the
+ * generator; PyTorch's CPU bernoulli uses a different stream, so masks are not bit-identical to it).
+ */
+export function bernoulliMask(like: Tensor, p: number, options: GeneratorOptions = {}): Tensor {
+  const mask = allocTensor(like.shape, 'float32', like.storage.backend);
+  const gen = options.generator ?? default_generator;
+  const data = mask.storage.data as Float32Array;
+  const n = mask.numel();
+  for (let i = 0; i < n; i++) data[i] = gen.uniformFloat() < p ? 1 : 0;
+  return mask;
+}
