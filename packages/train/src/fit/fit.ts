@@ -1,0 +1,329 @@
+/**
+ * `fit`: the training loop a PyTorch user otherwise writes by hand -- epochs of
+ * `zero_grad / forward / loss / backward / step`, an evaluation pass under no_grad, running loss
+ * and accuracy, callbacks, progress, a guard against a diverging loss, and atomic checkpoints
+ * that a later call resumes from exactly (same batches, same random draws, same final weights).
+ */
+import { existsSync } from 'node:fs';
+import { default_generator, no_grad, type Tensor } from '@minidl/tensor';
+import type { DataLoader } from '../data/dataloader.js';
+import type { LRScheduler } from '../optim/lr_scheduler.js';
+import type { Optimizer } from '../optim/optimizer.js';
+import { load_checkpoint, type StatefulModel, save_checkpoint } from './checkpoint.js';
+import { createReporter, formatDuration, type ProgressMode } from './progress.js';
+
+/** What `fit` needs of a model: an `nn.Module` satisfies it. */
+export interface FitModel extends StatefulModel {
+  forward(x: Tensor): Tensor;
+  train(mode?: boolean): unknown;
+  eval(): unknown;
+}
+
+/** A loss: a function `(output, target) => scalar` or a module such as `new nn.CrossEntropyLoss()`. */
+export type LossFn =
+  | ((output: Tensor, target: Tensor) => Tensor)
+  | { forward(output: Tensor, target: Tensor): Tensor };
+
+/** Passed to `on_step_end` after every optimizer step. */
+export interface StepInfo {
+  epoch: number;
+  /** 0-based step within the epoch, and steps done in total */
+  step: number;
+  global_step: number;
+  loss: number;
+  /** accuracy of this batch, null when the output is not [B, classes] logits for integer targets */
+  accuracy: number | null;
+  batch_size: number;
+  lr: number;
+  /** ask `fit` to stop after this step (a checkpoint is written first if configured) */
+  stop(): void;
+}
+
+/** One epoch's results; `fit` returns them all as its history. */
+export interface EpochRecord {
+  epoch: number;
+  train_loss: number;
+  train_acc: number | null;
+  val_loss: number | null;
+  val_acc: number | null;
+  lr: number;
+  seconds: number;
+  samples_per_s: number;
+}
+
+/** Hooks into the loop; every member is optional. */
+export interface Callback {
+  on_train_begin?(info: { epoch: number; global_step: number }): void | Promise<void>;
+  on_epoch_begin?(epoch: number): void | Promise<void>;
+  on_step_end?(info: StepInfo): void | Promise<void>;
+  on_epoch_end?(record: EpochRecord): void | Promise<void>;
+  on_train_end?(history: EpochRecord[]): void | Promise<void>;
+}
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  optimizer: Optimizer<object>;
+  loss: LossFn;
+  train_loader: DataLoader<unknown, [Tensor, Tensor]>;
+  val_loader?: DataLoader<unknown, [Tensor, Tensor]>;
+  epochs: number;
+  scheduler?: LRScheduler;
+  /** step the scheduler after every epoch (default, as most PyTorch schedules) or every batch (OneCycleLR) */
+  scheduler_interval?: 'epoch' | 'step';
+  callbacks?: Callback[];
+  /** 'auto' (default): a bar on a terminal, one-line logs otherwise; or force 'bar' | 'log' | 'none' */
+  progress?: ProgressMode;
+  /** where log lines go (default: stderr) */
+  log?: (line: string) => void;
+  /** in log mode, a line every this many steps (default: about ten per epoch) */
+  log_every_n_steps?: number;
+  /**
+   * Checkpoint file: written atomically after every epoch (and every `every_n_steps` steps if
+   * given); when `resume` is true (default) and the file exists, training continues from it.
+   */
+  checkpoint?: { path: string; every_n_steps?: number; resume?: boolean };
+}
+
+/** The loss of a batch as a tensor. */
+function callLoss(loss: LossFn, output: Tensor, target: Tensor): Tensor {
+  return typeof loss === 'function' ? loss(output, target) : loss.forward(output, target);
+}
+
+/** Correct predictions in a batch of [B, C] logits against integer targets, or null if not applicable. */
+function countCorrect(output: Tensor, target: Tensor): number | null {
+  if (output.ndim !== 2 || target.ndim !== 1 || target.dtype === 'float32' || target.dtype === 'bool')
+    return null;
+  return output.argmax(1).eq(target).sum().item();
+}
+
+/** Sums for an epoch's means. */
+class Running {
+  loss = 0;
+  correct = 0;
+  counted = 0;
+  seen = 0;
+
+  add(loss: number, correct: number | null, n: number): void {
+    this.loss += loss * n;
+    this.seen += n;
+    if (correct !== null) {
+      this.correct += correct;
+      this.counted += n;
+    }
+  }
+
+  get meanLoss(): number {
+    return this.loss / Math.max(1, this.seen);
+  }
+
+  get accuracy(): number | null {
+    return this.counted > 0 ? this.correct / this.counted : null;
+  }
+}
+
+/** Thrown when the loss becomes NaN or infinite. */
+export class NonFiniteLossError extends Error {
+  constructor(
+    readonly loss: number,
+    readonly epoch: number,
+    readonly step: number,
+    lr: number,
+  ) {
+    super(
+      `loss is ${loss} at epoch ${epoch + 1}, step ${step + 1}; training stopped before the update. ` +
+        `The model is diverging: try a lower learning rate (now ${lr}), check the inputs for NaN/Inf, or normalise them.`,
+    );
+    this.name = 'NonFiniteLossError';
+  }
+}
+
+async function evaluate(
+  model: FitModel,
+  loader: DataLoader<unknown, [Tensor, Tensor]>,
+  loss: LossFn,
+): Promise<Running> {
+  model.eval();
+  const r = new Running();
+  for await (const [x, y] of loader) {
+    const [l, correct] = no_grad(() => {
+      const out = model.forward(x);
+      return [callLoss(loss, out, y).item(), countCorrect(out, y)] as const;
+    });
+    r.add(l, correct, x.shape[0]!);
+  }
+  return r;
+}
+
+/**
+ * Trains `model` for `epochs` epochs and returns the per-epoch history. Each step runs, as the
+ * hand-written PyTorch loop would: `optimizer.zero_grad()`, `loss(model.forward(x), y)`,
+ * `backward()`, `optimizer.step()` (and `scheduler.step()` per step or per epoch). After each epoch,
+ * `val_loader` (if any) is evaluated with `model.eval()` under `no_grad`.
+ *
+ * A NaN or infinite loss stops training before that update with a {@link NonFiniteLossError}
+ * naming the epoch and step. With `checkpoint`, a checkpoint (model, optimizer, scheduler,
+ * DataLoader position, global generator state, epoch, step, history) is written atomically, and a
+ * later `fit` with the same options continues from it as if never interrupted.
+ *
+ * @example
+ * ```ts
+ * const history = await fit(model, {
+ *   optimizer: new optim.Adam(model.parameters(), { lr: 1e-3 }),
+ *   loss: F.cross_entropy,
+ *   train_loader, val_loader, epochs: 3,
+ *   checkpoint: { path: 'run/ckpt.safetensors', every_n_steps: 100 },
+ * });
+ * history.at(-1)!.val_acc; // 0.98
+ * ```
+ */
+export async function fit(model: FitModel, options: FitOptions): Promise<EpochRecord[]> {
+  const {
+    optimizer,
+    loss,
+    train_loader,
+    val_loader,
+    epochs,
+    scheduler,
+    callbacks = [],
+    checkpoint,
+  } = options;
+  const interval = options.scheduler_interval ?? 'epoch';
+  const reporter = createReporter(options.progress ?? 'auto', {
+    log: options.log,
+    log_every_n_steps: options.log_every_n_steps,
+  });
+  const targets = { model, optimizer, scheduler, loader: train_loader as DataLoader<unknown, unknown> };
+
+  let history: EpochRecord[] = [];
+  let startEpoch = 0;
+  let globalStep = 0;
+  let rngState: Uint8Array | undefined;
+  let running = new Running();
+  let resumedEpochSeconds = 0;
+  if (checkpoint && checkpoint.resume !== false && existsSync(checkpoint.path)) {
+    const saved = load_checkpoint(checkpoint.path, targets);
+    startEpoch = saved.epoch;
+    globalStep = saved.step;
+    rngState = saved.rng_state;
+    const extra = saved.extra as { history?: EpochRecord[]; running?: Running & { seconds?: number } };
+    history = extra.history ?? [];
+    if (extra.running) {
+      running = Object.assign(new Running(), extra.running);
+      resumedEpochSeconds = extra.running.seconds ?? 0;
+    }
+  }
+  const lr = () => (optimizer.param_groups[0]?.lr as number | undefined) ?? Number.NaN;
+  let stopRequested = false;
+  let epochStart = performance.now();
+  const save = (epoch: number, inEpoch: Running | null) => {
+    if (!checkpoint) return;
+    const runningState = inEpoch && {
+      ...inEpoch,
+      seconds: resumedEpochSeconds + (performance.now() - epochStart) / 1000,
+    };
+    save_checkpoint(checkpoint.path, targets, {
+      epoch,
+      step: globalStep,
+      extra: { history, running: runningState },
+    });
+  };
+
+  for (const cb of callbacks) await cb.on_train_begin?.({ epoch: startEpoch, global_step: globalStep });
+  try {
+    for (let epoch = startEpoch; epoch < epochs && !stopRequested; epoch++) {
+      for (const cb of callbacks) await cb.on_epoch_begin?.(epoch);
+      model.train();
+      const steps = train_loader.length;
+      const iterator = train_loader[Symbol.asyncIterator]();
+      // The loader has redrawn this epoch's order; now put the global generator where it was.
+      if (rngState) default_generator.set_state(rngState);
+      rngState = undefined;
+      const firstStep = train_loader.state_dict().batches_done;
+      epochStart = performance.now();
+      const samplesBefore = running.seen;
+      reporter.epochStart(epoch, epochs, steps, firstStep);
+      let step = firstStep;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        const [x, y] = next.value;
+        optimizer.zero_grad();
+        const out = model.forward(x);
+        const lossTensor = callLoss(loss, out, y);
+        const value = lossTensor.item();
+        if (!Number.isFinite(value)) throw new NonFiniteLossError(value, epoch, step, lr());
+        lossTensor.backward();
+        optimizer.step();
+        if (scheduler && interval === 'step') scheduler.step();
+        const correct = no_grad(() => countCorrect(out, y));
+        const n = x.shape[0]!;
+        running.add(value, correct, n);
+        globalStep += 1;
+        const elapsed = (performance.now() - epochStart) / 1000;
+        const rate = (running.seen - samplesBefore) / Math.max(elapsed, 1e-9);
+        const info: StepInfo = {
+          epoch,
+          step,
+          global_step: globalStep,
+          loss: value,
+          accuracy: correct === null ? null : correct / n,
+          batch_size: n,
+          lr: lr(),
+          stop: () => {
+            stopRequested = true;
+          },
+        };
+        for (const cb of callbacks) await cb.on_step_end?.(info);
+        step += 1;
+        reporter.step({
+          epoch,
+          epochs,
+          step,
+          steps,
+          loss: running.meanLoss,
+          accuracy: running.accuracy,
+          samples_per_s: rate,
+          eta_s: ((steps - step) * elapsed) / Math.max(1, step - firstStep),
+        });
+        if (checkpoint?.every_n_steps && globalStep % checkpoint.every_n_steps === 0 && step < steps)
+          save(epoch, running);
+        if (stopRequested) {
+          if (step < steps) save(epoch, running);
+          break;
+        }
+      }
+      if (stopRequested && step < steps) break;
+      if (scheduler && interval === 'epoch') scheduler.step();
+      const val = val_loader ? await evaluate(model, val_loader, loss) : null;
+      const seconds = resumedEpochSeconds + (performance.now() - epochStart) / 1000;
+      const record: EpochRecord = {
+        epoch,
+        train_loss: running.meanLoss,
+        train_acc: running.accuracy,
+        val_loss: val ? val.meanLoss : null,
+        val_acc: val ? val.accuracy : null,
+        lr: lr(),
+        seconds,
+        samples_per_s: running.seen / Math.max(seconds, 1e-9),
+      };
+      history.push(record);
+      running = new Running();
+      resumedEpochSeconds = 0;
+      reporter.epochEnd(describeEpoch(record, epochs));
+      for (const cb of callbacks) await cb.on_epoch_end?.(record);
+      save(epoch + 1, null);
+    }
+  } finally {
+    reporter.stop();
+  }
+  for (const cb of callbacks) await cb.on_train_end?.(history);
+  return history;
+}
+
+/** The one-line summary of an epoch. */
+function describeEpoch(r: EpochRecord, epochs: number): string {
+  const pct = (a: number | null) => (a === null ? '' : ` acc ${(100 * a).toFixed(2)}%`);
+  const val = r.val_loss === null ? '' : ` | val loss ${r.val_loss.toFixed(4)}${pct(r.val_acc)}`;
+  return (
+    `epoch ${r.epoch + 1}/${epochs} | train loss ${r.train_loss.toFixed(4)}${pct(r.train_acc)}${val} | ` +
+    `${formatDuration(r.seconds)} (${Math.round(r.samples_per_s)} samples/s) | lr ${r.lr.toPrecision(3)}`
+  );
+}

@@ -1,0 +1,248 @@
+/**
+ * The optimizer base class, as `torch.optim.Optimizer`: parameter groups with per-group options,
+ * lazily created per-parameter state, `zero_grad`, and `state_dict`/`load_state_dict` in PyTorch's
+ * structure (state keyed by the parameter's index across all groups, groups listing indices).
+ *
+ * Updates run on flat float32 copies of each parameter and gradient (see `param-io.ts`): the math is
+ * elementwise, so one read and one write per parameter per step is all the tensor library is asked
+ * for, and the arithmetic follows PyTorch's single-tensor (CPU default) code path line by line.
+ */
+import type { Tensor } from '@minidl/tensor';
+import { readValues, stateTensor, tensorValues, writeValues } from './param-io.js';
+
+/** One parameter's optimizer state: buffers (same length as the parameter) and scalars (`step`). */
+export type ParamState = Record<string, Float32Array | number>;
+
+/** A parameter group as the user passes it: parameters plus any option overrides. */
+export type ParamGroupInput<O> = { params: Iterable<Tensor> | Tensor } & Partial<O>;
+
+/** What an optimizer's constructor accepts: parameters, or a list of parameter groups. */
+export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
+
+/** A parameter group: its parameters and its complete options (defaults filled in). */
+export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
+
+/** `Optimizer.state_dict()`: PyTorch's layout, tensors for buffers and numbers for scalars. */
+export interface OptimizerStateDict {
+  state: Record<number, Record<string, Tensor | number>>;
+  param_groups: Array<Record<string, unknown> & { params: number[] }>;
+}
+
+/** A state dict as `load_state_dict` accepts it: buffers may also be plain arrays (e.g. from JSON). */
+export interface OptimizerStateDictInput {
+  state: Record<number | string, Record<string, Tensor | ArrayLike<number> | number>>;
+  param_groups: Array<Record<string, unknown> & { params: number[] }>;
+}
+
+function isTensorLike(x: unknown): x is Tensor {
+  return typeof x === 'object' && x !== null && 'shape' in x && 'requires_grad' in x;
+}
+
+/**
+ * Base class of every optimizer. Subclasses give their defaults to the constructor and implement
+ * {@link Optimizer.updateParam}, the update of one parameter from its gradient.
+ *
+ * @example
+ * ```ts
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+ * opt.zero_grad();
+ * loss.backward();
+ * opt.step();
+ * ```
+ */
+export abstract class Optimizer<O extends object = Record<string, unknown>> {
+  /** The options every group starts from (what the constructor was given over the class defaults). */
+  readonly defaults: O;
+  /** The parameter groups; schedulers and users change options (`lr`, ...) here between steps. */
+  readonly param_groups: ParamGroup<O>[] = [];
+  /** Per-parameter state, created on a parameter's first update. */
+  readonly state = new Map<Tensor, ParamState>();
+
+  protected constructor(params: Params<O>, defaults: O) {
+    this.defaults = defaults;
+    const list = [...(params as Iterable<Tensor | ParamGroupInput<O>>)];
+    if (list.length === 0) throw new Error('optimizer got an empty parameter list');
+    const groups = isTensorLike(list[0]) ? [{ params: list as Tensor[] }] : (list as ParamGroupInput<O>[]);
+    for (const group of groups) this.add_param_group(group as ParamGroupInput<O>);
+  }
+
+  /**
+   * Adds a parameter group, filling options it does not set from `defaults`, as PyTorch's
+   * `add_param_group`.
+   *
+   * @throws if a parameter already belongs to another group.
+   * @example
+   * ```ts
+   * opt.add_param_group({ params: head.parameters(), lr: 0.01 });
+   * ```
+   */
+  add_param_group(group: ParamGroupInput<O>): void {
+    const params = isTensorLike(group.params) ? [group.params] : [...group.params];
+    for (const p of params) {
+      if (!p.requires_grad)
+        throw new Error(
+          'optimizer can only optimize Tensors that require grad (a leaf with requires_grad=true)',
+        );
+    }
+    const seen = new Set(this.param_groups.flatMap((g) => g.params));
+    if (params.some((p) => seen.has(p)) || new Set(params).size !== params.length) {
+      throw new Error('some parameters appear in more than one parameter group');
+    }
+    const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
+    this.validate(full);
+    this.param_groups.push(full);
+  }
+
+  /** Checks a group's options; throws with PyTorch's message for an invalid one. */
+  protected abstract validate(group: ParamGroup<O>): void;
+
+  /** Creates the state of a parameter of `n` elements on its first update. */
+  protected abstract initState(group: ParamGroup<O>, n: number): ParamState;
+
+  /**
+   * Updates one parameter in place: `param` and `grad` are flat float32 copies of the parameter and
+   * its gradient, `state` its state. The base class writes `param` back afterwards.
+   */
+  protected abstract updateParam(
+    group: ParamGroup<O>,
+    state: ParamState,
+    param: Float32Array,
+    grad: Float32Array,
+  ): void;
+
+  /**
+   * Performs one optimization step over every parameter that has a gradient (parameters whose
+   * `grad` is null are skipped and their state left unchanged, as in PyTorch).
+   *
+   * @param closure - optional function that re-evaluates the model and returns the loss.
+   * @returns the closure's loss, if a closure was given.
+   * @example
+   * ```ts
+   * opt.step();
+   * ```
+   */
+  step(closure?: () => number | Tensor): number | Tensor | undefined {
+    const loss = closure?.();
+    for (const group of this.param_groups) {
+      for (const p of group.params) {
+        if (p.grad == null) continue;
+        const param = readValues(p);
+        const grad = readValues(p.grad);
+        let state = this.state.get(p);
+        if (state === undefined) {
+          state = this.initState(group, param.length);
+          this.state.set(p, state);
+        }
+        this.updateParam(group, state, param, grad);
+        writeValues(p, param);
+      }
+    }
+    return loss;
+  }
+
+  /**
+   * Resets the gradients of all parameters: to `null` (the default, as PyTorch 2.x) or to zeros.
+   *
+   * @example
+   * ```ts
+   * opt.zero_grad();                         // p.grad === null
+   * opt.zero_grad({ set_to_none: false });   // p.grad filled with 0
+   * ```
+   */
+  zero_grad({ set_to_none = true }: { set_to_none?: boolean } = {}): void {
+    for (const group of this.param_groups) {
+      for (const p of group.params) {
+        if (p.grad == null) continue;
+        if (set_to_none) p.grad = null;
+        else p.grad.zero_();
+      }
+    }
+  }
+
+  /**
+   * The optimizer state in PyTorch's structure: `state` maps the index of each parameter (counting
+   * through all groups in order) to its state, `param_groups` lists each group's options with its
+   * parameters as those indices. Buffers are fresh tensors of the parameter's shape; `step` is a
+   * number (PyTorch keeps a 0-d float tensor).
+   *
+   * @example
+   * ```ts
+   * const sd = opt.state_dict();
+   * sd.param_groups[0].lr; // 0.1
+   * sd.state[0].momentum_buffer; // Tensor
+   * ```
+   */
+  state_dict(): OptimizerStateDict {
+    const state: OptimizerStateDict['state'] = {};
+    const param_groups: OptimizerStateDict['param_groups'] = [];
+    let index = 0;
+    for (const group of this.param_groups) {
+      const { params, ...options } = group;
+      const indices: number[] = [];
+      for (const p of params) {
+        const s = this.state.get(p);
+        if (s !== undefined && Object.keys(s).length > 0) {
+          const entry: Record<string, Tensor | number> = {};
+          for (const [key, value] of Object.entries(s)) {
+            entry[key] = typeof value === 'number' ? value : stateTensor(value, p.shape);
+          }
+          state[index] = entry;
+        }
+        indices.push(index++);
+      }
+      param_groups.push({ ...structuredClone(options), params: indices });
+    }
+    return { state, param_groups };
+  }
+
+  /**
+   * Loads a state from {@link Optimizer.state_dict} (of an optimizer over parameters of the same
+   * shapes, in the same group structure): group options are replaced, per-parameter state copied.
+   *
+   * @throws with PyTorch's messages when the group count or sizes differ, or a buffer's size differs.
+   * @example
+   * ```ts
+   * opt.load_state_dict(checkpoint.optimizer);
+   * ```
+   */
+  load_state_dict(stateDict: OptimizerStateDictInput): void {
+    const groups = stateDict.param_groups;
+    if (groups.length !== this.param_groups.length) {
+      throw new Error('loaded state dict has a different number of parameter groups');
+    }
+    for (const [g, group] of groups.entries()) {
+      if (group.params.length !== this.param_groups[g]!.params.length) {
+        throw new Error(
+          "loaded state dict contains a parameter group that doesn't match the size of optimizer's group",
+        );
+      }
+    }
+    this.state.clear();
+    for (const [g, group] of groups.entries()) {
+      const target = this.param_groups[g]!;
+      const { params: indices, ...options } = group;
+      for (const [i, index] of indices.entries()) {
+        const p = target.params[i]!;
+        const saved = stateDict.state[index];
+        if (saved === undefined) continue;
+        const s: ParamState = {};
+        const n = p.numel();
+        for (const [key, value] of Object.entries(saved)) {
+          if (typeof value === 'number') {
+            s[key] = value;
+            continue;
+          }
+          const values = isTensorLike(value) ? tensorValues(value) : Float32Array.from(value);
+          if (values.length !== n) {
+            throw new Error(
+              `loaded state '${key}' of parameter ${index} has ${values.length} elements, the parameter has ${n}`,
+            );
+          }
+          s[key] = values;
+        }
+        this.state.set(p, s);
+      }
+      Object.assign(target, structuredClone(options), { params: target.params });
+    }
+  }
+}
