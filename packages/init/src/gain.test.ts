@@ -12,7 +12,8 @@ describe('calculate_gain', () => {
   });
 
   it('uses slope 0.01 for leaky_relu unless given', () => {
-    expect(calculate_gain('leaky_relu')).toBe(Math.sqrt(2 / (1 + 0.01 ** 2)));
+    expect(calculate_gain('leaky_relu')).toBe(Math.sqrt(2 / (1 + 0.01 * 0.01)));
+    expect(calculate_gain('leaky_relu', 0)).toBe(Math.SQRT2);
     expect(calculate_gain('leaky_relu', 0.2)).toBe(Math.sqrt(2 / 1.04));
     // kaiming_uniform_(a=sqrt(5)) in Linear/Conv reset_parameters relies on this value: sqrt(1/3)
     expect(calculate_gain('leaky_relu', Math.sqrt(5))).toBeCloseTo(Math.sqrt(1 / 3), 15);
@@ -20,7 +21,13 @@ describe('calculate_gain', () => {
 
   it("gives PyTorch's errors for unknown names and non-numeric slopes", () => {
     expect(() => calculate_gain('gelu')).toThrow('Unsupported nonlinearity gelu');
-    expect(() => calculate_gain('leaky_relu', true)).toThrow('negative_slope true not a valid number');
-    expect(() => calculate_gain('leaky_relu', Number.NaN)).toThrow('not a valid number');
+    expect(() => calculate_gain('leaky_relu', true as unknown as number)).toThrow(
+      'negative_slope True not a valid number',
+    );
+    expect(() => calculate_gain('leaky_relu', '0.2' as unknown as number)).toThrow(
+      'negative_slope 0.2 not a valid number',
+    );
+    // Like PyTorch, a NaN slope is a float and gives a NaN gain rather than an error.
+    expect(calculate_gain('leaky_relu', Number.NaN)).toBeNaN();
   });
 });

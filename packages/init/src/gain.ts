@@ -23,7 +23,7 @@
  * calculate_gain('leaky_relu', 0.2);   // 1.3867504905630728
  * ```
  */
-export function calculate_gain(nonlinearity: string, param?: number | boolean | null): number {
+export function calculate_gain(nonlinearity: string, param?: number | null): number {
   const linearFns = [
     'linear',
     'conv1d',
@@ -40,15 +40,22 @@ export function calculate_gain(nonlinearity: string, param?: number | boolean | 
     let negativeSlope: number;
     if (param === undefined || param === null) {
       negativeSlope = 0.01;
-    } else if (typeof param === 'number' && Number.isFinite(param)) {
-      // PyTorch accepts ints and floats but not bools (isinstance(True, int) is special-cased).
+    } else if (typeof param === 'number') {
+      // PyTorch accepts any int or float (NaN included, giving NaN) but not bools.
       negativeSlope = param;
     } else {
-      throw new Error(`negative_slope ${String(param)} not a valid number`);
+      throw new Error(`negative_slope ${pythonStr(param)} not a valid number`);
     }
-    return Math.sqrt(2.0 / (1 + negativeSlope ** 2));
+    // slope * slope, not ** 2: the product is correctly rounded, as Python's slope**2 is.
+    return Math.sqrt(2.0 / (1 + negativeSlope * negativeSlope));
   }
   // PyTorch's constant: 3/4 keeps self-normalising nets stable (see its init docs).
   if (nonlinearity === 'selu') return 3.0 / 4;
   throw new Error(`Unsupported nonlinearity ${nonlinearity}`);
+}
+
+/** A value as Python's `str()` prints it in PyTorch's messages (`True`, not `true`). */
+function pythonStr(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  return String(value);
 }

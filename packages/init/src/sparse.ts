@@ -1,0 +1,68 @@
+/**
+ * `sparse_`: a 2-D weight with a fixed fraction of zeros in every column (Martens 2010).
+ */
+import type { Tensor } from '@minidl/tensor';
+import { default_generator, type Generator, normalSamples, randpermList } from './rng.js';
+import { type GeneratorOptions, writeValues } from './tensor-io.js';
+
+/** Keyword form of {@link sparse_}'s optional arguments. */
+export interface SparseOptions extends GeneratorOptions {
+  /** Standard deviation of the non-zero values. Default 0.01. */
+  std?: number;
+}
+
+/**
+ * Values of `sparse_` for a contiguous `rows x cols` weight, drawn exactly as PyTorch: N(0, std^2)
+ * for all entries from `gen`, then for each column a `randperm(rows)` whose first
+ * `ceil(sparsity * rows)` entries pick the rows set to zero. Note that PyTorch draws these
+ * permutations from the global generator even when a generator is passed; so does this.
+ *
+ * @example
+ * ```ts
+ * sparseValues(default_generator, 10, 4, 0.3, 0.01); // 3 zeros per column
+ * ```
+ */
+export function sparseValues(
+  gen: Generator,
+  rows: number,
+  cols: number,
+  sparsity: number,
+  std: number,
+): Float32Array {
+  const values = normalSamples(gen, rows * cols, 0, std);
+  const numZeros = Math.ceil(sparsity * rows);
+  for (let c = 0; c < cols; c++) {
+    // Python's row_indices[:num_zeros]: slice semantics, including a negative count.
+    for (const r of randpermList(rows).slice(0, numZeros)) values[r * cols + c] = 0;
+  }
+  return values;
+}
+
+/**
+ * Fills a 2-D `tensor` as a sparse matrix, as `torch.nn.init.sparse_` (Martens 2010, "Deep
+ * learning via Hessian-free optimization"): in each column a fraction `sparsity` of the entries
+ * is zero, the rest are N(0, std^2). Sparse init keeps units' input weights diverse while keeping
+ * the total input variance independent of the layer width.
+ *
+ * @param sparsity - fraction of each column set to zero.
+ * @param std - standard deviation of the non-zero values (default 0.01), or `{ std, generator }`.
+ * @throws unless the tensor has exactly 2 dimensions (PyTorch's message).
+ *
+ * @example
+ * ```ts
+ * sparse_(linear.weight, 0.1);
+ * sparse_(linear.weight, 0.1, { std: 0.02 });
+ * ```
+ */
+export function sparse_<T extends Tensor>(
+  tensor: T,
+  sparsity: number,
+  std: number | SparseOptions = 0.01,
+  options: GeneratorOptions = {},
+): T {
+  const o: SparseOptions = typeof std === 'object' ? std : { ...options, std };
+  if (tensor.dim() !== 2) throw new Error('Only tensors with 2 dimensions are supported');
+  const [rows, cols] = tensor.shape as [number, number];
+  const gen = o.generator ?? default_generator;
+  return writeValues(tensor, sparseValues(gen, rows, cols, sparsity, o.std ?? 0.01));
+}

@@ -1,0 +1,16 @@
+/**
+ * Python-style warnings: PyTorch warns (rather than throws) in a few init cases; the message text is
+ * PyTorch's. Routed through `console.warn` with the `UserWarning:` prefix Python prints.
+ */
+
+/**
+ * Emits a `UserWarning` with PyTorch's message.
+ *
+ * @example
+ * ```ts
+ * warn('Initializing zero-element tensors is a no-op');
+ * ```
+ */
+export function warn(message: string): void {
+  console.warn(`UserWarning: ${message}`);
+}
