@@ -1,5 +1,12 @@
 // Entry point of the kernels module: everything exported here is callable from JS.
 // Memory is imported (env.memory) and managed by the host; the module keeps no state of its own.
+export {
+  conv2dBiasGrad,
+  conv2dForward,
+  conv2dInputGrad,
+  conv2dInputGradWorkspaceBytes,
+  conv2dWeightGrad,
+} from './conv';
 export { binary, binaryStrided, convert, copyStrided, unary, unaryStrided, where } from './elementwise';
 export { gemmWorkspaceBytes, sgemm } from './gemm';
 export { reduce } from './reduce';

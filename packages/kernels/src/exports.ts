@@ -56,4 +56,28 @@ export interface KernelExports {
     flags: number,
     ws: number,
   ): void;
+  conv2dForward(
+    x: number,
+    w: number,
+    bias: number,
+    out: number,
+    desc: number,
+    flags: number,
+    n0: number,
+    n1: number,
+    ws: number,
+  ): void;
+  conv2dWeightGrad(
+    x: number,
+    dy: number,
+    dw: number,
+    desc: number,
+    beta: number,
+    n0: number,
+    n1: number,
+    ws: number,
+  ): void;
+  conv2dInputGrad(w: number, dy: number, dx: number, desc: number, n0: number, n1: number, ws: number): void;
+  conv2dInputGradWorkspaceBytes(desc: number): number;
+  conv2dBiasGrad(dy: number, db: number, N: number, Co: number, Q: number): void;
 }

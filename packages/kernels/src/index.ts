@@ -8,6 +8,12 @@
  *
  * @packageDocumentation
  */
+export {
+  type Conv2dGeometry,
+  type Conv2dOptions,
+  conv2dGeometry,
+  type Pair,
+} from './conv.js';
 export { detectWasmFeatures, type WasmFeatures } from './features.js';
 export { type HeapStats, WasmHeap } from './heap.js';
 export { type GemmEpilogue, Kernels } from './kernels.js';

@@ -3,6 +3,7 @@
  * Pointers are byte addresses into `memory`; counts, shapes, strides and leading dimensions are in
  * elements. Outputs may alias inputs for the elementwise kernels (same pointer, same layout).
  */
+import { type Conv2dGeometry, type Conv2dOptions, conv2dDescriptor, conv2dGeometry } from './conv.js';
 import type { KernelExports } from './exports.js';
 import { type HeapStats, WasmHeap } from './heap.js';
 import type { WasmVariant } from './loader.js';
@@ -16,6 +17,7 @@ import {
   UNARY_OPS,
   type UnaryOp,
 } from './ops.js';
+import type { ThreadPool } from './pool.js';
 import { coalesce, contiguousStrides, MAX_RANK } from './strides.js';
 
 /** Epilogue fused into {@link Kernels.sgemm}. */
@@ -34,6 +36,10 @@ const FLAG_RELU = 4;
 
 /** Words of the per-call metadata block: shape + 3 stride rows of MAX_RANK. */
 const META_WORDS = 4 * MAX_RANK;
+/** Words of the convolution descriptor. */
+const DESC_WORDS = 16;
+/** Below this many flops a GEMM stays on the calling thread (a dispatch costs microseconds). */
+const PARALLEL_MIN_FLOPS = 1 << 19;
 
 function checkCount(name: string, n: number): void {
   if (!Number.isInteger(n) || n < 0)
@@ -62,25 +68,33 @@ export class Kernels {
   readonly heap: WasmHeap;
   /** Which build was loaded. */
   readonly variant: WasmVariant;
-  /** Number of threads kernels may use (1 = main thread only). */
-  readonly threads: number;
   private readonly meta: number;
-  private readonly gemmWs: number;
+  private readonly desc: number;
+  /** One GEMM workspace per thread. */
+  private readonly gemmWs: number[];
+  private pool: ThreadPool | null;
 
   /** @internal use loadKernels()/loadKernelsAsync() */
   constructor(
     instance: WebAssembly.Instance,
     memory: WebAssembly.Memory,
     variant: WasmVariant,
-    threads: number,
+    pool: ThreadPool | null = null,
   ) {
     this.exports = instance.exports as unknown as KernelExports;
     this.memory = memory;
     this.variant = variant;
-    this.threads = threads;
+    this.pool = pool;
     this.heap = new WasmHeap(memory, this.exports.heapBase());
     this.meta = this.heap.alloc(META_WORDS * 4);
-    this.gemmWs = this.heap.alloc(this.exports.gemmWorkspaceBytes());
+    this.desc = this.heap.alloc(DESC_WORDS * 4);
+    const threads = 1 + (pool?.size ?? 0);
+    this.gemmWs = Array.from({ length: threads }, () => this.heap.alloc(this.exports.gemmWorkspaceBytes()));
+  }
+
+  /** Number of threads kernels may use (1 = calling thread only). */
+  get threads(): number {
+    return 1 + (this.pool?.size ?? 0);
   }
 
   /** True when the relaxed-SIMD build is in use (fused multiply-add in the GEMM microkernel). */
@@ -281,30 +295,206 @@ export class Kernels {
     let flags = epilogue.relu ? FLAG_RELU : 0;
     const bias = epilogue.bias ?? 0;
     if (bias) flags |= epilogue.biasAxis === 'row' ? FLAG_BIAS_ROW : FLAG_BIAS_COL;
-    this.exports.sgemm(
-      +transA,
-      +transB,
-      M,
-      N,
-      K,
-      alpha,
-      a,
-      lda,
-      b,
-      ldb,
-      beta,
-      c,
-      ldc,
-      bias,
-      flags,
-      this.gemmWs,
-    );
+    const ta = +transA;
+    const tb = +transB;
+    const T = 2 * M * N * K < PARALLEL_MIN_FLOPS ? 1 : this.threads;
+    // Split the larger of M and N into per-thread stripes aligned to the microkernel (2 x 16); each
+    // thread packs its own operands into its own workspace, so stripes share nothing but inputs.
+    if (M >= N) {
+      this.parallel(
+        T,
+        M,
+        2,
+        (t, m0, m1) => [
+          ta,
+          tb,
+          m1 - m0,
+          N,
+          K,
+          alpha,
+          a + 4 * (transA ? m0 : m0 * lda),
+          lda,
+          b,
+          ldb,
+          beta,
+          c + 4 * m0 * ldc,
+          ldc,
+          flags & FLAG_BIAS_ROW ? bias + 4 * m0 : bias,
+          flags,
+          this.gemmWs[t]!,
+        ],
+        'sgemm',
+      );
+    } else {
+      this.parallel(
+        T,
+        N,
+        16,
+        (t, n0, n1) => [
+          ta,
+          tb,
+          M,
+          n1 - n0,
+          K,
+          alpha,
+          a,
+          lda,
+          b + 4 * (transB ? n0 * ldb : n0),
+          ldb,
+          beta,
+          c + 4 * n0,
+          ldc,
+          flags & FLAG_BIAS_COL ? bias + 4 * n0 : bias,
+          flags,
+          this.gemmWs[t]!,
+        ],
+        'sgemm',
+      );
+    }
   }
 
-  /** Releases worker threads (if any). The memory stays valid until garbage-collected. */
-  dispose(): void {}
+  // ---- convolution ----
+
+  /**
+   * conv2d forward (torch.nn.functional.conv2d): x [N, Ci, H, W] and weight [Co, Ci/groups, KH, KW]
+   * to out [N, Co, OH, OW], all contiguous NCHW float32; `bias` (length Co) or 0; `relu` fuses a ReLU.
+   * Threads split the batch. Returns the geometry (output size).
+   */
+  conv2dForward(
+    x: number,
+    xShape: readonly number[],
+    w: number,
+    wShape: readonly number[],
+    bias: number,
+    out: number,
+    options: Conv2dOptions & { relu?: boolean } = {},
+  ): Conv2dGeometry {
+    const g = this.setConv(xShape, wShape, options);
+    const flags = options.relu ? FLAG_RELU : 0;
+    this.parallel(
+      this.threads,
+      g.N,
+      1,
+      (t, n0, n1) => [x, w, bias, out, this.desc, flags, n0, n1, this.gemmWs[t]!],
+      'conv2dForward',
+    );
+    return g;
+  }
+
+  /**
+   * Gradient of conv2d with respect to its input: dx [N, Ci, H, W] (overwritten) from dy [N, Co, OH, OW]
+   * and the weight. Threads split the batch.
+   */
+  conv2dInputGrad(
+    w: number,
+    dy: number,
+    dx: number,
+    xShape: readonly number[],
+    wShape: readonly number[],
+    options: Conv2dOptions = {},
+  ): Conv2dGeometry {
+    const g = this.setConv(xShape, wShape, options);
+    const gemmBytes = this.exports.gemmWorkspaceBytes();
+    const extra = this.exports.conv2dInputGradWorkspaceBytes(this.desc);
+    const T = Math.min(this.threads, g.N);
+    const ws = Array.from({ length: T }, () => this.heap.alloc(gemmBytes + extra));
+    try {
+      this.parallel(T, g.N, 1, (t, n0, n1) => [w, dy, dx, this.desc, n0, n1, ws[t]!], 'conv2dInputGrad');
+    } finally {
+      for (const p of ws) this.heap.free(p);
+    }
+    return g;
+  }
+
+  /**
+   * Gradient of conv2d with respect to its weight: `dw = beta*dw + sum_n dy_n (x) col(x_n)^T`,
+   * dw [Co, Ci/groups, KH, KW]. beta = 0 (default) overwrites, 1 accumulates. Threads split the batch,
+   * each into a private buffer, summed at the end.
+   */
+  conv2dWeightGrad(
+    x: number,
+    dy: number,
+    dw: number,
+    xShape: readonly number[],
+    wShape: readonly number[],
+    options: Conv2dOptions & { beta?: number } = {},
+  ): Conv2dGeometry {
+    const g = this.setConv(xShape, wShape, options);
+    const beta = options.beta ?? 0;
+    const len = wShape[0]! * wShape[1]! * wShape[2]! * wShape[3]!;
+    const T = Math.min(this.threads, g.N);
+    const partial = Array.from({ length: T - 1 }, () => this.heap.alloc(4 * len));
+    try {
+      this.parallel(
+        T,
+        g.N,
+        1,
+        (t, n0, n1) =>
+          t === 0
+            ? [x, dy, dw, this.desc, beta, n0, n1, this.gemmWs[0]!]
+            : [x, dy, partial[t - 1]!, this.desc, 0, n0, n1, this.gemmWs[t]!],
+        'conv2dWeightGrad',
+      );
+      for (const p of partial) this.exports.binary(BINARY_OPS.add, dw, p, dw, len, 1);
+    } finally {
+      for (const p of partial) this.heap.free(p);
+    }
+    return g;
+  }
+
+  /** Gradient of conv2d's bias: db[co] = sum of dy[n, co, :, :] over n and positions. dy: [N, Co, OH, OW]. */
+  conv2dBiasGrad(dy: number, db: number, dyShape: readonly number[]): void {
+    if (dyShape.length !== 4)
+      throw new RangeError(`conv2dBiasGrad: expected a 4-D gradient, got [${dyShape.join(', ')}]`);
+    const [N, Co, OH, OW] = dyShape as [number, number, number, number];
+    this.exports.conv2dBiasGrad(dy, db, N, Co, OH * OW);
+  }
+
+  /** Stops the worker threads (if any); later kernel calls run on the calling thread only. */
+  dispose(): void {
+    this.pool?.dispose();
+    this.pool = null;
+  }
 
   // ---- helpers ----
+
+  /**
+   * Runs `fn` on up to T threads over [0, total) split into contiguous chunks aligned to `align`:
+   * chunk t goes to worker t (t >= 1) and chunk 0 to the calling thread, which then waits for the rest.
+   */
+  private parallel(
+    T: number,
+    total: number,
+    align: number,
+    args: (t: number, start: number, end: number) => number[],
+    fn: 'sgemm' | 'conv2dForward' | 'conv2dInputGrad' | 'conv2dWeightGrad',
+  ): void {
+    const call = this.exports[fn] as (...a: number[]) => void;
+    const chunk = Math.ceil(Math.ceil(total / Math.max(1, T)) / align) * align;
+    const n = this.pool ? Math.min(T, Math.ceil(total / chunk)) : 1;
+    if (n <= 1) {
+      call(...args(0, 0, total));
+      return;
+    }
+    for (let t = 1; t < n; t++)
+      this.pool!.dispatch(t, fn, args(t, t * chunk, Math.min(total, (t + 1) * chunk)));
+    try {
+      call(...args(0, 0, chunk));
+    } finally {
+      this.pool!.join();
+    }
+  }
+
+  /** Validates a convolution and writes its descriptor. */
+  private setConv(
+    xShape: readonly number[],
+    wShape: readonly number[],
+    options: Conv2dOptions,
+  ): Conv2dGeometry {
+    const g = conv2dGeometry(xShape, wShape, options);
+    this.i32(this.desc, DESC_WORDS).set(conv2dDescriptor(g));
+    return g;
+  }
 
   /** Writes coalesced shape + stride rows into the meta block; returns the rank (0 = empty tensor). */
   private writeMeta(name: string, shape: readonly number[], strides: readonly (readonly number[])[]): number {

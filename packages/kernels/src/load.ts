@@ -6,10 +6,12 @@ import {
   defaultWasmUrl,
   enableRelaxedSimd,
   instantiate,
+  nodeBuiltin,
   readWasm,
   readWasmSync,
   type WasmVariant,
 } from './loader.js';
+import { ThreadPool, threadsAvailable } from './pool.js';
 
 /** Options of {@link loadKernels} and {@link loadKernelsAsync}. */
 export interface LoadKernelsOptions {
@@ -25,8 +27,24 @@ export interface LoadKernelsOptions {
   wasmUrl?: (variant: WasmVariant) => URL;
 }
 
+/** Exports the workers may run (the kernels that split work across threads). */
+const PARALLEL_EXPORTS = ['sgemm', 'conv2dForward', 'conv2dInputGrad', 'conv2dWeightGrad'] as const;
+
+function build(module: WebAssembly.Module, variant: WasmVariant, threads: number): Kernels {
+  const memory = createMemory(threads > 1);
+  const pool = threads > 1 ? new ThreadPool(module, memory, threads - 1, PARALLEL_EXPORTS) : null;
+  return new Kernels(instantiate(module, memory), memory, variant, pool);
+}
+
+/** Default thread count: every core in Node, 1 where workers over shared memory are unavailable. */
+function defaultThreads(): number {
+  if (!threadsAvailable()) return 1;
+  const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os');
+  return os?.availableParallelism?.() ?? os?.cpus().length ?? 1;
+}
+
 function resolve(options: LoadKernelsOptions): { variant: WasmVariant; threads: number; url: URL } {
-  const threads = options.threads ?? 1;
+  const threads = options.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`loadKernels: threads must be a positive integer, got ${options.threads}`);
   }
@@ -34,6 +52,11 @@ function resolve(options: LoadKernelsOptions): { variant: WasmVariant; threads: 
   if (relaxed && !enableRelaxedSimd()) {
     throw new Error(
       'loadKernels: relaxedSimd was requested but this engine lacks relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd)',
+    );
+  }
+  if (threads > 1 && !threadsAvailable()) {
+    throw new Error(
+      'loadKernels: threads > 1 needs worker_threads and SharedArrayBuffer (Node); in a browser load with threads: 1',
     );
   }
   const variant = chooseVariant(relaxed, threads > 1);
@@ -52,9 +75,7 @@ function resolve(options: LoadKernelsOptions): { variant: WasmVariant; threads: 
  */
 export function loadKernels(options: LoadKernelsOptions = {}): Kernels {
   const { variant, threads, url } = resolve(options);
-  const module = new WebAssembly.Module(readWasmSync(url) as Uint8Array<ArrayBuffer>);
-  const memory = createMemory(threads > 1);
-  return new Kernels(instantiate(module, memory), memory, variant, threads);
+  return build(new WebAssembly.Module(readWasmSync(url) as Uint8Array<ArrayBuffer>), variant, threads);
 }
 
 /**
@@ -67,7 +88,5 @@ export function loadKernels(options: LoadKernelsOptions = {}): Kernels {
  */
 export async function loadKernelsAsync(options: LoadKernelsOptions = {}): Promise<Kernels> {
   const { variant, threads, url } = resolve(options);
-  const module = await WebAssembly.compile((await readWasm(url)) as Uint8Array<ArrayBuffer>);
-  const memory = createMemory(threads > 1);
-  return new Kernels(instantiate(module, memory), memory, variant, threads);
+  return build(await WebAssembly.compile((await readWasm(url)) as Uint8Array<ArrayBuffer>), variant, threads);
 }

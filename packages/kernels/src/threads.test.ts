@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { put, randArray, rng } from '../test/helpers.js';
+import { type Kernels, loadKernels } from './index.js';
+
+let k1: Kernels;
+let k2: Kernels;
+beforeAll(() => {
+  k1 = loadKernels({ threads: 1 });
+  k2 = loadKernels({ threads: 2 });
+});
+afterAll(() => {
+  k2.dispose();
+});
+
+describe('thread pool', () => {
+  it('loads the threaded build over a shared memory', () => {
+    expect(k2.threads).toBe(2);
+    expect(k2.variant.endsWith('-mt')).toBe(true);
+    expect(k2.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(k1.variant.endsWith('-mt')).toBe(false);
+  });
+
+  it('sgemm splits rows or columns across threads with bit-identical results', () => {
+    const r = rng(4);
+    for (const [tA, tB, M, N, K] of [
+      [false, false, 67, 45, 70],
+      [true, true, 9, 301, 33],
+      [false, true, 130, 2, 900],
+    ] as [boolean, boolean, number, number, number][]) {
+      const a = randArray(r, M * K);
+      const b = randArray(r, K * N);
+      const bias = randArray(r, Math.max(M, N));
+      const results = [k1, k2].map((k) => {
+        const pa = put(k, a);
+        const pb = put(k, b);
+        const pbias = put(k, bias);
+        const pc = k.alloc(4 * M * N);
+        const axis = M >= N ? 'row' : 'col';
+        k.sgemm(tA, tB, M, N, K, 0.5, pa, tA ? M : K, pb, tB ? K : N, 0, pc, N, {
+          bias: pbias,
+          biasAxis: axis,
+          relu: true,
+        });
+        return k.readF32(pc, M * N);
+      });
+      expect(results[1]).toEqual(results[0]);
+    }
+  });
+
+  it('does not keep Node alive once work is done, even without dispose()', () => {
+    const index = fileURLToPath(new URL('./index.ts', import.meta.url));
+    const code = `import('${index}').then(({ loadKernels }) => {
+      const k = loadKernels({ threads: 2 });
+      const a = k.alloc(4 * 300 * 300);
+      const c = k.alloc(4 * 300 * 300);
+      k.sgemm(false, false, 300, 300, 300, 1, a, 300, a, 300, 0, c, 300);
+      console.log('done', k.threads);
+    })`;
+    const res = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+      encoding: 'utf8',
+      timeout: 20000,
+    });
+    expect(res.status).toBe(0);
+    expect(res.stdout.trim()).toBe('done 2');
+  });
+
+  it('keeps working on the calling thread after dispose()', () => {
+    const k = loadKernels({ threads: 2 });
+    k.dispose();
+    expect(k.threads).toBe(1);
+    const p = put(k, Float32Array.from([1, 2, 3, 4]));
+    const c = k.alloc(16);
+    k.sgemm(false, false, 2, 2, 2, 1, p, 2, p, 2, 0, c, 2);
+    expect(Array.from(k.readF32(c, 4))).toEqual([7, 10, 15, 22]);
+  });
+});
