@@ -28,7 +28,7 @@ const UNARY: Record<UnaryOp, Unary> = {
   sqrt: Math.sqrt,
   rsqrt: (x) => 1 / Math.sqrt(x),
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), // keeps NaN and +-0 as PyTorch does
+  sign: (x) => +(x > 0) - +(x < 0), // (0 < x) - (x < 0) as PyTorch computes it: sign(NaN) = 0
   relu: (x) => (x > 0 ? x : x === 0 || x < 0 ? 0 : x),
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   tanh: Math.tanh,

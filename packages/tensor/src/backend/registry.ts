@@ -4,19 +4,19 @@
  */
 import type { Backend, BackendName } from './backend.js';
 import { HostBackend } from './host.js';
+import { TfjsBackend } from './tfjs.js';
+import { WasmBackend } from './wasm.js';
 
 type Factory = () => Backend;
 
-const factories = new Map<BackendName, Factory>([['js', () => new HostBackend()]]);
+const factories = new Map<BackendName, Factory>([
+  ['wasm', () => new WasmBackend()],
+  ['tfjs', () => new TfjsBackend()],
+  ['js', () => new HostBackend()],
+]);
 const instances = new Map<BackendName, Backend>();
 let current: Backend | null = null;
-let defaultName: BackendName = 'js';
-
-/** Makes a backend available by name; `preferAsDefault` makes it the one used before any `set_backend`. */
-export function registerBackend(name: BackendName, factory: Factory, preferAsDefault = false): void {
-  factories.set(name, factory);
-  if (preferAsDefault) defaultName = name;
-}
+const DEFAULT_BACKEND: BackendName = 'wasm';
 
 function instance(name: BackendName): Backend {
   let b = instances.get(name);
@@ -60,7 +60,7 @@ export function get_backend(): BackendName {
 
 /** The current backend object (created on first use). */
 export function currentBackend(): Backend {
-  if (current === null) current = instance(defaultName);
+  if (current === null) current = instance(DEFAULT_BACKEND);
   return current;
 }
 

@@ -1,0 +1,343 @@
+/**
+ * The TensorFlow.js backend: host-side storage, computed by tfjs-core ops on whichever tfjs backend
+ * is active (`@tensorflow/tfjs-backend-cpu` in Node). It is the portable reference the wasm backend
+ * is differentially tested against, so it deliberately shares no arithmetic with the other backends
+ * where tfjs has the op; geometry tfjs lacks (grouped or dilated conv gradients, padded/dilated or
+ * ceil-mode pooling, pooling gradients) falls back to the inherited plain-TypeScript loops.
+ *
+ * tfjs is loaded lazily through `require` (its ESM build cannot be side-effect imported by bare Node,
+ * and its CommonJS build registers the cpu kernels on require); tfjs prints a banner on first use.
+ */
+import { createRequire } from 'node:module';
+import type * as TF from '@tensorflow/tfjs-core';
+import type { TypedArray } from '../dtype.js';
+import { contiguousStrides as contiguous } from '../shape.js';
+import type {
+  BackendName,
+  BinaryOp,
+  Conv2dGeometry,
+  MatrixOperand,
+  Pool2dGeometry,
+  ReduceOp,
+  Storage,
+  UnaryOp,
+  View,
+} from './backend.js';
+import { HostBackend } from './host.js';
+
+type Tf = typeof TF;
+
+function loadTf(): Tf {
+  const require = createRequire(import.meta.url);
+  const tf = require('@tensorflow/tfjs-core') as Tf;
+  require('@tensorflow/tfjs-backend-cpu');
+  return tf;
+}
+
+function dense(v: View): boolean {
+  let expected = 1;
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    const size = v.shape[d]!;
+    if (size !== 1 && v.strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}
+
+function count(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** tfjs ops on host storage. */
+export class TfjsBackend extends HostBackend {
+  override readonly name: BackendName = 'tfjs';
+  private readonly tf: Tf;
+
+  constructor() {
+    super();
+    this.tf = loadTf();
+  }
+
+  /** A tfjs float32 tensor with the (dense) values of a view. */
+  private input(v: View): TF.Tensor {
+    const n = count(v.shape);
+    let data: TypedArray;
+    if (dense(v)) data = v.storage.data.subarray(v.offset, v.offset + n);
+    else {
+      const tmp = this.alloc(v.storage.kind, n);
+      super.copy(v, { storage: tmp, shape: v.shape, strides: contiguous(v.shape), offset: 0 });
+      data = tmp.data;
+    }
+    return this.tf.tensor(Float32Array.from(data), [...v.shape], 'float32');
+  }
+
+  /** Writes a tfjs result into `out` (dense or strided), then frees every tfjs tensor. */
+  private output(out: View, make: () => TF.Tensor): void {
+    const values = this.tf.tidy(make).dataSync();
+    const n = count(out.shape);
+    if (dense(out)) {
+      out.storage.data.set(values.subarray(0, n) as ArrayLike<number>, out.offset);
+      return;
+    }
+    const tmp = this.alloc(out.storage.kind, n);
+    tmp.data.set(values as ArrayLike<number>);
+    super.copy({ storage: tmp, shape: out.shape, strides: contiguous(out.shape), offset: 0 }, out);
+  }
+
+  override unary(op: UnaryOp, x: View, out: View, p0 = 0, p1 = 0): void {
+    const tf = this.tf;
+    const f: Partial<Record<UnaryOp, (t: TF.Tensor) => TF.Tensor>> = {
+      neg: tf.neg,
+      exp: tf.exp,
+      log: tf.log,
+      sqrt: tf.sqrt,
+      rsqrt: tf.rsqrt,
+      abs: tf.abs,
+      sign: tf.sign,
+      relu: tf.relu,
+      sigmoid: tf.sigmoid,
+      tanh: tf.tanh,
+      square: tf.square,
+      reciprocal: tf.reciprocal,
+      floor: tf.floor,
+      ceil: tf.ceil,
+      round: tf.round,
+      leaky_relu: (t) => tf.leakyRelu(t, p0),
+      clamp: (t) => tf.minimum(tf.maximum(t, p0), p1),
+      pow_scalar: (t) => tf.pow(t, tf.scalar(p0)),
+      affine: (t) => tf.add(tf.mul(t, p0), p1),
+    };
+    const fn = f[op];
+    if (!fn || x.storage.kind !== 'f32' || out.storage.kind !== 'f32') {
+      super.unary(op, x, out, p0, p1);
+      return;
+    }
+    this.output(out, () => fn(this.input(x)));
+  }
+
+  override binary(op: BinaryOp, a: View, b: View, out: View, alpha = 1): void {
+    const tf = this.tf;
+    const f: Partial<Record<BinaryOp, (x: TF.Tensor, y: TF.Tensor) => TF.Tensor>> = {
+      add: (x, y) => tf.add(x, alpha === 1 ? y : tf.mul(y, alpha)),
+      sub: (x, y) => tf.sub(x, alpha === 1 ? y : tf.mul(y, alpha)),
+      mul: tf.mul,
+      div: tf.div,
+      pow: tf.pow,
+      maximum: tf.maximum,
+      minimum: tf.minimum,
+      eq: tf.equal,
+      ne: tf.notEqual,
+      lt: tf.less,
+      le: tf.lessEqual,
+      gt: tf.greater,
+      ge: tf.greaterEqual,
+      relu_backward: (g, y) => tf.where(tf.greater(y, 0), g, tf.zerosLike(g)),
+      leaky_relu_backward: (g, y) => tf.where(tf.greater(y, 0), g, tf.mul(g, alpha)),
+      sigmoid_backward: (g, y) => tf.mul(g, tf.mul(y, tf.sub(1, y))),
+      tanh_backward: (g, y) => tf.mul(g, tf.sub(1, tf.square(y))),
+    };
+    const fn = f[op];
+    if (!fn || a.storage.kind !== 'f32' || b.storage.kind !== 'f32') {
+      super.binary(op, a, b, out, alpha);
+      return;
+    }
+    this.output(out, () => fn(this.input(a), this.input(b)));
+  }
+
+  override where(cond: View, a: View, b: View, out: View): void {
+    if (a.storage.kind !== 'f32' || b.storage.kind !== 'f32') {
+      super.where(cond, a, b, out);
+      return;
+    }
+    const tf = this.tf;
+    this.output(out, () => tf.where(tf.cast(this.input(cond), 'bool'), this.input(a), this.input(b)));
+  }
+
+  override reduce(
+    op: ReduceOp,
+    x: Storage,
+    xOffset: number,
+    outer: number,
+    n: number,
+    inner: number,
+    out: Storage,
+  ): void {
+    if (x.kind !== 'f32' || n === 0) {
+      super.reduce(op, x, xOffset, outer, n, inner, out);
+      return;
+    }
+    const tf = this.tf;
+    const shape = [outer, n, inner];
+    const view: View = { storage: x, shape, strides: contiguous(shape), offset: xOffset };
+    const outView: View = { storage: out, shape: [outer, inner], strides: [inner, 1], offset: 0 };
+    const f: Record<ReduceOp, (t: TF.Tensor) => TF.Tensor> = {
+      sum: (t) => tf.sum(t, 1),
+      prod: (t) => tf.prod(t, 1),
+      max: (t) => tf.max(t, 1),
+      min: (t) => tf.min(t, 1),
+      argmax: (t) => tf.argMax(t, 1),
+      argmin: (t) => tf.argMin(t, 1),
+    };
+    this.output(outView, () => f[op](this.input(view)));
+  }
+
+  override matmul(
+    a: MatrixOperand,
+    b: MatrixOperand,
+    out: Storage,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+  ): void {
+    const asView = (o: MatrixOperand, r: number, c: number): View => ({
+      storage: o.storage,
+      shape: [batch, r, c],
+      strides: [o.batchStride, o.rowStride, o.colStride],
+      offset: o.offset,
+    });
+    const outView: View = { storage: out, shape: [batch, m, n], strides: [m * n, n, 1], offset: 0 };
+    this.output(outView, () =>
+      this.tf.matMul(this.input(asView(a, m, k)) as TF.Tensor3D, this.input(asView(b, k, n)) as TF.Tensor3D),
+    );
+  }
+
+  override softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void {
+    const tf = this.tf;
+    const shape = [outer, n, inner];
+    const view: View = { storage: x, shape, strides: contiguous(shape), offset: 0 };
+    const outView: View = { storage: out, shape, strides: contiguous(shape), offset: 0 };
+    this.output(outView, () => {
+      const last = tf.transpose(this.input(view), [0, 2, 1]);
+      return tf.transpose(log ? tf.logSoftmax(last) : tf.softmax(last), [0, 2, 1]);
+    });
+  }
+
+  /** NCHW storage as an NHWC tfjs tensor. */
+  private nhwc(s: Storage, shape: number[]): TF.Tensor4D {
+    return this.tf.transpose(
+      this.input({ storage: s, shape, strides: contiguous(shape), offset: 0 }),
+      [0, 2, 3, 1],
+    ) as TF.Tensor4D;
+  }
+
+  /** OIHW weights as HWIO. */
+  private hwio(s: Storage, g: Conv2dGeometry): TF.Tensor4D {
+    const shape = [g.o, g.c / g.groups, g.kh, g.kw];
+    return this.tf.transpose(
+      this.input({ storage: s, shape, strides: contiguous(shape), offset: 0 }),
+      [2, 3, 1, 0],
+    ) as TF.Tensor4D;
+  }
+
+  private nchwOut(out: Storage, shape: number[], make: () => TF.Tensor): void {
+    this.output({ storage: out, shape, strides: contiguous(shape), offset: 0 }, () =>
+      this.tf.transpose(make(), [0, 3, 1, 2]),
+    );
+  }
+
+  private pads(g: {
+    padding: [number, number];
+  }): [[number, number], [number, number], [number, number], [number, number]] {
+    return [
+      [0, 0],
+      [g.padding[0], g.padding[0]],
+      [g.padding[1], g.padding[1]],
+      [0, 0],
+    ];
+  }
+
+  override conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void {
+    if (g.groups !== 1) {
+      super.conv2d(x, weight, bias, out, g);
+      return;
+    }
+    const tf = this.tf;
+    this.nchwOut(out, [g.n, g.o, g.oh, g.ow], () => {
+      const y = tf.conv2d(
+        this.nhwc(x, [g.n, g.c, g.h, g.w]),
+        this.hwio(weight, g),
+        g.stride,
+        this.pads(g),
+        'NHWC',
+        g.dilation,
+      );
+      return bias ? tf.add(y, this.input({ storage: bias, shape: [g.o], strides: [1], offset: 0 })) : y;
+    });
+  }
+
+  override conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void {
+    if (g.groups !== 1 || g.dilation[0] !== 1 || g.dilation[1] !== 1) {
+      super.conv2dBackwardInput(gradOut, weight, gradIn, g);
+      return;
+    }
+    this.nchwOut(gradIn, [g.n, g.c, g.h, g.w], () =>
+      this.tf.conv2dTranspose(
+        this.nhwc(gradOut, [g.n, g.o, g.oh, g.ow]),
+        this.hwio(weight, g),
+        [g.n, g.h, g.w, g.c],
+        g.stride,
+        this.pads(g),
+      ),
+    );
+  }
+
+  override conv2dBackwardWeight(x: Storage, gradOut: Storage, gradWeight: Storage, g: Conv2dGeometry): void {
+    if (g.groups !== 1 || g.dilation[0] !== 1 || g.dilation[1] !== 1) {
+      super.conv2dBackwardWeight(x, gradOut, gradWeight, g);
+      return;
+    }
+    const tf = this.tf;
+    const shape = [g.o, g.c, g.kh, g.kw];
+    this.output({ storage: gradWeight, shape, strides: contiguous(shape), offset: 0 }, () => {
+      const hwio = tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropFilter',
+          { x: this.nhwc(x, [g.n, g.c, g.h, g.w]), dy: this.nhwc(gradOut, [g.n, g.o, g.oh, g.ow]) },
+          { strides: g.stride, pad: this.pads(g), dataFormat: 'NHWC', filterShape: [g.kh, g.kw, g.c, g.o] },
+        ) as TF.Tensor;
+      return tf.transpose(hwio, [3, 2, 0, 1]);
+    });
+  }
+
+  /** Whether tfjs pooling matches PyTorch's geometry here (no padding, dilation or ceil-mode windows). */
+  private plainPool(g: Pool2dGeometry): boolean {
+    return (
+      g.padding[0] === 0 &&
+      g.padding[1] === 0 &&
+      g.dilation[0] === 1 &&
+      g.dilation[1] === 1 &&
+      g.oh === Math.floor((g.h - g.kernel[0]) / g.stride[0]) + 1 &&
+      g.ow === Math.floor((g.w - g.kernel[1]) / g.stride[1]) + 1
+    );
+  }
+
+  override maxPool2d(x: Storage, out: Storage, indices: Storage, g: Pool2dGeometry): void {
+    if (!this.plainPool(g)) {
+      super.maxPool2d(x, out, indices, g);
+      return;
+    }
+    const tf = this.tf;
+    const shape = [g.n, g.c, g.oh, g.ow];
+    let idx: Float32Array | Int32Array = new Int32Array(0);
+    this.nchwOut(out, shape, () => {
+      const r = tf.maxPoolWithArgmax(this.nhwc(x, [g.n, g.c, g.h, g.w]), g.kernel, g.stride, 0);
+      idx = tf.transpose(r.indexes, [0, 3, 1, 2]).dataSync() as Float32Array;
+      return r.result;
+    });
+    // tfjs indexes (y * w + x) * channels + c within an image; PyTorch wants y * w + x per plane
+    const dst = indices.data;
+    for (let i = 0; i < idx.length; i++) dst[i] = Math.floor(idx[i]! / g.c);
+  }
+
+  override avgPool2d(x: Storage, out: Storage, g: Pool2dGeometry): void {
+    if (!this.plainPool(g)) {
+      super.avgPool2d(x, out, g);
+      return;
+    }
+    this.nchwOut(out, [g.n, g.c, g.oh, g.ow], () =>
+      this.tf.avgPool(this.nhwc(x, [g.n, g.c, g.h, g.w]), g.kernel, g.stride, 0),
+    );
+  }
+}

@@ -1,0 +1,375 @@
+/**
+ * The default backend: tensors resident in wasm linear memory, computed by @minidl/kernels (SIMD,
+ * multi-threaded GEMM and convolutions). Kernels are used wherever they exist for the operand
+ * kinds and layout; everything else runs the inherited plain-TypeScript loops directly on views
+ * of wasm memory (no copies out). Storage is returned to the kernels' heap when the autograd engine
+ * releases backward temporaries, or when a Storage object is garbage-collected.
+ */
+import { type Kernels, loadKernels } from '@minidl/kernels';
+import { kindBytes, type StorageKind, type TypedArray } from '../dtype.js';
+import { noteAllocation } from './allocations.js';
+import {
+  type BackendName,
+  type BinaryOp,
+  type Conv2dGeometry,
+  type MatrixOperand,
+  type ReduceOp,
+  Storage,
+  type UnaryOp,
+  type View,
+} from './backend.js';
+import { HostBackend } from './host.js';
+import { GcPressure } from './memory.js';
+
+/** Our unary ops that have a float32 kernel of the same meaning (and name). */
+const KERNEL_UNARY = new Set<UnaryOp>([
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'rsqrt',
+  'abs',
+  'sign',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'square',
+  'reciprocal',
+  'floor',
+  'ceil',
+  'round',
+  'leaky_relu',
+  'clamp',
+  'pow_scalar',
+  'affine',
+]);
+
+/** Our binary ops on float32 operands mapped to kernel names (add/sub with alpha become axpy). */
+const KERNEL_BINARY: Partial<Record<BinaryOp, string>> = {
+  mul: 'mul',
+  div: 'div',
+  pow: 'pow',
+  maximum: 'maximum',
+  minimum: 'minimum',
+  eq: 'eq',
+  ne: 'ne',
+  lt: 'lt',
+  le: 'le',
+  gt: 'gt',
+  ge: 'ge',
+  relu_backward: 'threshold_backward',
+  leaky_relu_backward: 'leaky_relu_backward',
+  sigmoid_backward: 'sigmoid_backward',
+  tanh_backward: 'tanh_backward',
+};
+
+const KERNEL_REDUCE = new Set<ReduceOp>(['sum', 'prod', 'max', 'min', 'argmax', 'argmin']);
+
+/** Conversions the kernels do between contiguous storages, keyed `from>to`. */
+const KERNEL_CONVERT: Record<
+  string,
+  'f32_to_i32' | 'i32_to_f32' | 'u8_to_f32' | 'f32_to_bool' | 'i32_to_bool' | 'u8_to_i32'
+> = {
+  'f32>i32': 'f32_to_i32',
+  'i32>f32': 'i32_to_f32',
+  'u8>f32': 'u8_to_f32',
+  'f32>u8': 'f32_to_bool',
+  'i32>u8': 'i32_to_bool',
+  'u8>i32': 'u8_to_i32',
+};
+
+function isDense(v: View): boolean {
+  let expected = 1;
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    const size = v.shape[d]!;
+    if (size !== 1 && v.strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}
+
+function count(shape: readonly number[]): number {
+  let n = 1;
+  for (const s of shape) n *= s;
+  return n;
+}
+
+/** Options of the wasm backend. */
+export interface WasmBackendOptions {
+  /** Kernel threads (default: all cores in Node). */
+  threads?: number;
+}
+
+/** Tensors in wasm memory, computed by @minidl/kernels. */
+export class WasmBackend extends HostBackend {
+  override readonly name: BackendName = 'wasm';
+  readonly kernels: Kernels;
+  private readonly finalizer: FinalizationRegistry<number>;
+  private readonly pressure = new GcPressure();
+
+  constructor(options: WasmBackendOptions = {}) {
+    super();
+    this.kernels = loadKernels(options.threads === undefined ? {} : { threads: options.threads });
+    const k = this.kernels;
+    this.finalizer = new FinalizationRegistry((ptr: number) => k.free(ptr));
+  }
+
+  /** Bytes held by live tensors and the wasm memory size (see @minidl/kernels' HeapStats). */
+  stats() {
+    return { ...this.kernels.stats(), gcRequests: this.pressure.collections };
+  }
+
+  override alloc(kind: StorageKind, length: number): Storage {
+    const bytes = length * kindBytes(kind);
+    let ptr: number;
+    try {
+      ptr = this.kernels.alloc(bytes);
+    } catch (e) {
+      const s = this.kernels.stats();
+      throw new RangeError(
+        `wasm memory exhausted allocating ${bytes} bytes with ${(s.bytesInUse / 2 ** 20).toFixed(1)} MiB held by live tensors ` +
+          `(${(e as Error).message}). Tensors are freed when garbage-collected, and finalizers only run between ` +
+          'event-loop turns: a long synchronous loop must yield (e.g. `await new Promise((r) => setImmediate(r))` ' +
+          'per step, as the DataLoader does), and code must not keep references to old tensors.',
+      );
+    }
+    const storage = new Storage(this, kind, length, ptr);
+    this.finalizer.register(storage, ptr, storage);
+    noteAllocation(storage);
+    this.pressure.allocated(bytes, this.kernels.stats().bytesInUse);
+    return storage;
+  }
+
+  release(storage: Storage): void {
+    // unregister reports whether the storage was still registered, so a block is freed only once
+    if (this.finalizer.unregister(storage)) this.kernels.free(storage.handle as number);
+  }
+
+  override view(storage: Storage): TypedArray {
+    const ptr = storage.handle as number;
+    const k = this.kernels;
+    if (storage.kind === 'f32') return k.f32(ptr, storage.length);
+    if (storage.kind === 'i32') return k.i32(ptr, storage.length);
+    return k.u8(ptr, storage.length);
+  }
+
+  /** Byte address of element `offset` of a storage. */
+  private addr(storage: Storage, offset = 0): number {
+    return (storage.handle as number) + offset * kindBytes(storage.kind);
+  }
+
+  override fill(dst: View, value: number): void {
+    if (dst.storage.kind !== 'f32') {
+      super.fill(dst, value);
+      return;
+    }
+    const p = this.addr(dst.storage, dst.offset);
+    if (isDense(dst)) this.kernels.unary('fill', p, p, count(dst.shape), value);
+    else this.kernels.unaryStrided('fill', dst.shape, p, dst.strides, p, dst.strides, value);
+  }
+
+  override copy(src: View, dst: View): void {
+    const sk = src.storage.kind;
+    const dk = dst.storage.kind;
+    const from = this.addr(src.storage, src.offset);
+    const to = this.addr(dst.storage, dst.offset);
+    if (sk === dk) {
+      this.kernels.copyStrided(src.shape, from, src.strides, to, dst.strides, kindBytes(sk) as 1 | 4);
+      return;
+    }
+    const conv = KERNEL_CONVERT[`${sk}>${dk}`];
+    if (conv && isDense(src) && isDense(dst)) this.kernels.convert(conv, from, to, count(dst.shape));
+    else super.copy(src, dst);
+  }
+
+  override unary(op: UnaryOp, x: View, out: View, p0 = 0, p1 = 0): void {
+    if (!KERNEL_UNARY.has(op) || x.storage.kind !== 'f32' || out.storage.kind !== 'f32') {
+      super.unary(op, x, out, p0, p1);
+      return;
+    }
+    const xp = this.addr(x.storage, x.offset);
+    const op2 = this.addr(out.storage, out.offset);
+    if (isDense(x) && isDense(out)) this.kernels.unary(op as 'neg', xp, op2, count(out.shape), p0, p1);
+    else this.kernels.unaryStrided(op as 'neg', out.shape, xp, x.strides, op2, out.strides, p0, p1);
+  }
+
+  override binary(op: BinaryOp, a: View, b: View, out: View, alpha = 1): void {
+    let kop = KERNEL_BINARY[op];
+    let scale = alpha;
+    if (op === 'add') kop = alpha === 1 ? 'add' : 'axpy';
+    else if (op === 'sub') {
+      kop = alpha === 1 ? 'sub' : 'axpy';
+      if (alpha !== 1) scale = -alpha;
+    } else if (op === 'relu_backward') scale = 0;
+    const outKind = out.storage.kind;
+    const comparison = op === 'eq' || op === 'ne' || op === 'lt' || op === 'le' || op === 'gt' || op === 'ge';
+    if (
+      kop === undefined ||
+      a.storage.kind !== 'f32' ||
+      b.storage.kind !== 'f32' ||
+      outKind !== (comparison ? 'u8' : 'f32')
+    ) {
+      super.binary(op, a, b, out, alpha);
+      return;
+    }
+    this.kernels.binaryStrided(
+      kop as 'add',
+      out.shape,
+      this.addr(a.storage, a.offset),
+      a.strides,
+      this.addr(b.storage, b.offset),
+      b.strides,
+      this.addr(out.storage, out.offset),
+      out.strides,
+      scale,
+    );
+  }
+
+  override where(cond: View, a: View, b: View, out: View): void {
+    if (
+      a.storage.kind === 'f32' &&
+      b.storage.kind === 'f32' &&
+      out.storage.kind === 'f32' &&
+      isDense(cond) &&
+      isDense(a) &&
+      isDense(b) &&
+      isDense(out)
+    ) {
+      this.kernels.where(
+        this.addr(cond.storage, cond.offset),
+        this.addr(a.storage, a.offset),
+        this.addr(b.storage, b.offset),
+        this.addr(out.storage, out.offset),
+        count(out.shape),
+      );
+      return;
+    }
+    super.where(cond, a, b, out);
+  }
+
+  override reduce(
+    op: ReduceOp,
+    x: Storage,
+    xOffset: number,
+    outer: number,
+    n: number,
+    inner: number,
+    out: Storage,
+  ): void {
+    const wantKind = op === 'argmax' || op === 'argmin' ? 'i32' : 'f32';
+    if (!KERNEL_REDUCE.has(op) || x.kind !== 'f32' || out.kind !== wantKind || n === 0) {
+      super.reduce(op, x, xOffset, outer, n, inner, out);
+      return;
+    }
+    this.kernels.reduce(op, this.addr(x, xOffset), this.addr(out), outer, n, inner);
+  }
+
+  override matmul(
+    a: MatrixOperand,
+    b: MatrixOperand,
+    out: Storage,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+  ): void {
+    const A = this.gemmOperand(a, m, k, batch);
+    const B = this.gemmOperand(b, k, n, batch);
+    try {
+      for (let i = 0; i < batch; i++) {
+        this.kernels.sgemm(
+          A.trans,
+          B.trans,
+          m,
+          n,
+          k,
+          1,
+          A.ptr + 4 * i * A.batchStride,
+          A.ld,
+          B.ptr + 4 * i * B.batchStride,
+          B.ld,
+          0,
+          this.addr(out) + 4 * i * m * n,
+          Math.max(1, n),
+        );
+      }
+    } finally {
+      A.free?.();
+      B.free?.();
+    }
+  }
+
+  /**
+   * An sgemm operand for a rows x cols matrix: row-major (column stride 1), or transposed (row
+   * stride 1); any other layout is packed densely first.
+   */
+  private gemmOperand(op: MatrixOperand, rows: number, cols: number, batchCount: number) {
+    // strides of size-1 dims are irrelevant; normalise them so the leading dimension is valid
+    const rs = rows === 1 ? cols : op.rowStride;
+    const cs = cols === 1 ? 1 : op.colStride;
+    const base = this.addr(op.storage, op.offset);
+    if (cs === 1 && rs >= Math.max(1, cols)) {
+      return { ptr: base, ld: rs, trans: false, batchStride: op.batchStride, free: undefined };
+    }
+    if (rs === 1 && cs >= Math.max(1, rows) && cols > 1) {
+      return { ptr: base, ld: cs, trans: true, batchStride: op.batchStride, free: undefined };
+    }
+    // pack each batch's matrix densely (this path is rare: e.g. a broadcast or doubly strided view)
+    const batch = op.batchStride === 0 ? 1 : batchCount;
+    const bytes = 4 * rows * cols;
+    const packed = this.kernels.alloc(bytes * batch);
+    for (let i = 0; i < batch; i++) {
+      this.kernels.copyStrided(
+        [rows, cols],
+        base + 4 * i * op.batchStride,
+        [op.rowStride, op.colStride],
+        packed + i * bytes,
+      );
+    }
+    return {
+      ptr: packed,
+      ld: Math.max(1, cols),
+      trans: false,
+      batchStride: op.batchStride === 0 ? 0 : rows * cols,
+      free: () => this.kernels.free(packed),
+    };
+  }
+
+  private convOptions(g: Conv2dGeometry) {
+    return { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups };
+  }
+
+  override conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void {
+    this.kernels.conv2dForward(
+      this.addr(x),
+      [g.n, g.c, g.h, g.w],
+      this.addr(weight),
+      [g.o, g.c / g.groups, g.kh, g.kw],
+      bias ? this.addr(bias) : 0,
+      this.addr(out),
+      this.convOptions(g),
+    );
+  }
+
+  override conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void {
+    this.kernels.conv2dInputGrad(
+      this.addr(weight),
+      this.addr(gradOut),
+      this.addr(gradIn),
+      [g.n, g.c, g.h, g.w],
+      [g.o, g.c / g.groups, g.kh, g.kw],
+      this.convOptions(g),
+    );
+  }
+
+  override conv2dBackwardWeight(x: Storage, gradOut: Storage, gradWeight: Storage, g: Conv2dGeometry): void {
+    this.kernels.conv2dWeightGrad(
+      this.addr(x),
+      this.addr(gradOut),
+      this.addr(gradWeight),
+      [g.n, g.c, g.h, g.w],
+      [g.o, g.c / g.groups, g.kh, g.kw],
+      this.convOptions(g),
+    );
+  }
+}
