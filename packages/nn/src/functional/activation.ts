@@ -1,0 +1,97 @@
+/**
+ * Activation functions of `torch.nn.functional`, with PyTorch's arguments. The math and gradients
+ * live in @minidl/tensor; here are PyTorch's defaults, the `inplace` variants and the implicit
+ * softmax dim with its deprecation warning.
+ */
+
+import type { Tensor } from '@minidl/tensor';
+import * as torch from '@minidl/tensor';
+import { warnOnce } from '../warn.js';
+
+/** `inplace` given positionally or by name. */
+export type InplaceArg = boolean | { inplace?: boolean };
+
+function inplaceOf(arg: InplaceArg | undefined): boolean {
+  return typeof arg === 'object' ? (arg.inplace ?? false) : (arg ?? false);
+}
+
+/**
+ * max(x, 0) elementwise; with `inplace` overwrites `input`.
+ *
+ * @example
+ * ```ts
+ * F.relu(F.max_pool2d(conv1.forward(x), 2));
+ * ```
+ */
+export function relu(input: Tensor, inplace?: InplaceArg): Tensor {
+  return inplaceOf(inplace) ? input.relu_() : torch.relu(input);
+}
+
+/**
+ * max(x, 0) + negative_slope * min(x, 0), slope 0.01 by default.
+ *
+ * @example
+ * ```ts
+ * F.leaky_relu(x, 0.2);
+ * ```
+ */
+export function leaky_relu(
+  input: Tensor,
+  negative_slope: number | { negative_slope?: number; inplace?: boolean } = 0.01,
+  inplace?: boolean,
+): Tensor {
+  const slope = typeof negative_slope === 'object' ? (negative_slope.negative_slope ?? 0.01) : negative_slope;
+  const inPlace = typeof negative_slope === 'object' ? (negative_slope.inplace ?? false) : (inplace ?? false);
+  const out = torch.leaky_relu(input, slope);
+  return inPlace ? input.copy_(out) : out;
+}
+
+/** 1 / (1 + exp(-x)). @example `F.sigmoid(x)` */
+export function sigmoid(input: Tensor): Tensor {
+  return torch.sigmoid(input);
+}
+
+/** Hyperbolic tangent. @example `F.tanh(x)` */
+export function tanh(input: Tensor): Tensor {
+  return torch.tanh(input);
+}
+
+/** `dim` given positionally or by name. */
+export type DimArg = number | null | { dim?: number | null };
+
+/**
+ * PyTorch's `_get_softmax_dim`: without a dim, 0 for 0-, 1- and 3-d inputs and 1 otherwise, with the
+ * deprecation warning PyTorch gives (the tutorial's `F.log_softmax(x)` relies on it).
+ */
+function softmaxDim(name: string, input: Tensor, arg: DimArg | undefined): number {
+  const dim = typeof arg === 'object' && arg !== null ? arg.dim : arg;
+  if (dim !== undefined && dim !== null) return dim;
+  warnOnce(
+    `Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`,
+  );
+  return input.ndim === 0 || input.ndim === 1 || input.ndim === 3 ? 0 : 1;
+}
+
+/**
+ * exp(x) / sum(exp(x)) along `dim`.
+ *
+ * @example
+ * ```ts
+ * F.softmax(logits, 1); // or F.softmax(logits, { dim: 1 })
+ * ```
+ */
+export function softmax(input: Tensor, dim?: DimArg): Tensor {
+  return torch.softmax(input, softmaxDim('softmax', input, dim));
+}
+
+/**
+ * log(softmax(x)) along `dim`, computed stably.
+ *
+ * @example
+ * ```ts
+ * F.log_softmax(logits, 1);
+ * ```
+ */
+export function log_softmax(input: Tensor, dim?: DimArg): Tensor {
+  return torch.log_softmax(input, softmaxDim('log_softmax', input, dim));
+}

@@ -1,0 +1,25 @@
+/**
+ * `F`, the functional interface: `torch.nn.functional`'s operations as plain functions with
+ * PyTorch's names and arguments (leading positional arguments, then an options object).
+ *
+ * @example
+ * ```ts
+ * import { F } from '@minidl/nn';
+ * const loss = F.cross_entropy(F.linear(x, w, b), y);
+ * ```
+ * @module
+ */
+export {
+  type DimArg,
+  type InplaceArg,
+  leaky_relu,
+  log_softmax,
+  relu,
+  sigmoid,
+  softmax,
+  tanh,
+} from './activation.js';
+export { flatten, linear } from './linear.js';
+export { type CrossEntropyOptions, cross_entropy, mse_loss, type NLLLossOptions, nll_loss } from './loss.js';
+export { type BatchNormOptions, batch_norm } from './normalization.js';
+export type { Reduction } from './reduction.js';

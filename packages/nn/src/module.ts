@@ -1,0 +1,568 @@
+/**
+ * `Module`, the base class of every layer and model, with the semantics of `torch.nn.Module`.
+ *
+ * How members are registered. PyTorch's `__setattr__` sorts each assigned value into `_parameters`,
+ * `_buffers` or `_modules`, ordered dicts keyed by first assignment. Here the object's own properties
+ * are that record: every traversal (`named_parameters`, `state_dict`, `toString`, ...) reads the own
+ * enumerable properties in their order and classifies the values — a `Parameter` is a parameter, a
+ * `Module` a child, a `Tensor` under a name given to `register_buffer` a buffer. JS keeps own string
+ * keys in first-definition order, re-assignment keeps the position and delete-then-add moves it to
+ * the end, exactly like a Python dict, so the order is PyTorch's. We chose this over a `Proxy` with a
+ * `set` trap because discovery cannot be bypassed (class-field initialisers and `Object.defineProperty`
+ * define properties without going through `set`), leaves `this` the real object (private `#fields`
+ * keep working, nothing slows down a property read in `forward`), and has no registry that could drift
+ * from what the object holds. One difference in kind: integer-like names ("0", "1") are listed first in
+ * numeric order, which is the order `Sequential` wants anyway.
+ */
+import { no_grad, Tensor } from '@minidl/tensor';
+import { Parameter } from './parameter.js';
+
+/** A `state_dict`: PyTorch's dotted key names (`layer.0.weight`) to tensors, in PyTorch's order. */
+export type StateDict = Record<string, Tensor>;
+
+/** What `load_state_dict` found besides the keys it loaded (PyTorch's `_IncompatibleKeys`). */
+export interface IncompatibleKeys {
+  missing_keys: string[];
+  unexpected_keys: string[];
+}
+
+/** Options of the `named_*` traversals, with PyTorch's parameter names and defaults. */
+export interface NamedOptions {
+  /** Prepended to every name (default ''). */
+  prefix?: string;
+  /** Include members of all descendants, not just this module's own (default true). */
+  recurse?: boolean;
+  /** List a member reachable under several names only once, under the first (default true). */
+  remove_duplicate?: boolean;
+}
+
+/** `recurse` given positionally or by name, as PyTorch accepts it. */
+export type RecurseArg = boolean | { recurse?: boolean };
+
+function recurseOf(arg: RecurseArg | undefined): boolean {
+  return typeof arg === 'object' ? (arg.recurse ?? true) : (arg ?? true);
+}
+
+/** Python's `_addindent`: indents every line but the first (blank lines stay empty). */
+function addIndent(text: string, spaces: number): string {
+  const lines = text.split('\n');
+  if (lines.length === 1) return text;
+  const pad = ' '.repeat(spaces);
+  return [lines[0], ...lines.slice(1).map((l) => (l.trim() ? pad + l : ''))].join('\n');
+}
+
+/** A JS value's type name for error messages (PyTorch prints `torch.typename`). */
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'Object';
+  return typeof value;
+}
+
+function checkMemberName(kind: string, name: string): void {
+  if (typeof name !== 'string') throw new TypeError(`${kind} name should be a string. Got ${typeName(name)}`);
+  if (name.includes('.')) throw new Error(`${kind} name can't contain "."`);
+  if (name === '') throw new Error(`${kind} name can't be empty string ""`);
+}
+
+/**
+ * Base class of all layers and models, as `torch.nn.Module`. Subclasses assign parameters, buffers
+ * (via `register_buffer`) and submodules as properties in the constructor and implement `forward`.
+ *
+ * @example
+ * ```ts
+ * import { nn, F } from '@minidl/nn';
+ * class Net extends nn.Module {
+ *   fc1 = new nn.Linear(4, 8);
+ *   fc2 = new nn.Linear(8, 2);
+ *   forward(x: Tensor): Tensor {
+ *     return this.fc2.forward(F.relu(this.fc1.forward(x)));
+ *   }
+ * }
+ * const net = new Net();
+ * net.named_parameters().map(([n]) => n); // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ * ```
+ */
+export abstract class Module {
+  /** Training mode (true) or evaluation mode (false); set with `train()` / `eval()`. */
+  training = true;
+  /** Names passed to `register_buffer`, mapped to whether they are persistent (in `state_dict`). */
+  private readonly _bufferNames = new Map<string, boolean>();
+
+  /**
+   * The computation of this module. Subclasses narrow the signature (`forward(x: Tensor): Tensor`).
+   * Call it directly: `model.forward(x)` is PyTorch's `model(x)`.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: each module defines its own inputs and output, as in PyTorch.
+  abstract forward(...inputs: any[]): any;
+
+  // ---- registration -----------------------------------------------------------------------------
+
+  /**
+   * This module's own parameters, buffers and children, each in registration order, without
+   * deduplication (PyTorch's `_parameters`, `_buffers` and `_modules` dicts).
+   */
+  protected _members(): {
+    params: [string, Parameter][];
+    buffers: [string, Tensor][];
+    modules: [string, Module][];
+  } {
+    const params: [string, Parameter][] = [];
+    const buffers: [string, Tensor][] = [];
+    const modules: [string, Module][] = [];
+    const self = this as unknown as Record<string, unknown>;
+    for (const key of Object.keys(this)) {
+      const value = self[key];
+      if (value instanceof Parameter) params.push([key, value]);
+      else if (value instanceof Module) modules.push([key, value]);
+      else if (value instanceof Tensor && this._bufferNames.has(key)) buffers.push([key, value]);
+    }
+    return { params, buffers, modules };
+  }
+
+  private checkFreeName(name: string, isSame: (v: unknown) => boolean): void {
+    if (name in this && !isSame((this as unknown as Record<string, unknown>)[name])) {
+      throw new Error(`attribute '${name}' already exists`);
+    }
+  }
+
+  /**
+   * Adds a parameter under `name` (same as assigning `this[name] = param`); `null` leaves the slot
+   * empty (like Linear's `bias` when `bias: false`).
+   *
+   * @example
+   * ```ts
+   * this.register_parameter('scale', new nn.Parameter(torch.ones([1])));
+   * ```
+   */
+  register_parameter(name: string, param: Parameter | null): void {
+    checkMemberName('parameter', name);
+    this.checkFreeName(name, (v) => v instanceof Parameter || v === null);
+    if (param !== null && !(param instanceof Parameter)) {
+      throw new TypeError(
+        `cannot assign '${typeName(param)}' object to parameter '${name}' (nn.Parameter or null required)`,
+      );
+    }
+    if (param !== null && !param.is_leaf) {
+      throw new Error(
+        `Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. ` +
+          `To express '${name}' as a function of another Tensor, compute the value in the forward() method.`,
+      );
+    }
+    (this as unknown as Record<string, unknown>)[name] = param;
+  }
+
+  /**
+   * Adds a buffer: state that is not learned but belongs to the module, like BatchNorm's running
+   * statistics. Persistent buffers (the default) are saved in `state_dict`. Re-assigning
+   * `this[name] = tensor` later replaces the buffer's tensor.
+   *
+   * @example
+   * ```ts
+   * this.register_buffer('running_mean', torch.zeros([num_features]));
+   * ```
+   */
+  register_buffer(name: string, tensor: Tensor | null, options: { persistent?: boolean } = {}): void {
+    checkMemberName('buffer', name);
+    this.checkFreeName(name, () => this._bufferNames.has(name));
+    if (tensor !== null && !(tensor instanceof Tensor)) {
+      throw new TypeError(
+        `cannot assign '${typeName(tensor)}' object to buffer '${name}' (Tensor or null required)`,
+      );
+    }
+    this._bufferNames.set(name, options.persistent ?? true);
+    (this as unknown as Record<string, unknown>)[name] = tensor;
+  }
+
+  /**
+   * Adds a child module under `name` (same as assigning `this[name] = module`).
+   *
+   * @example
+   * ```ts
+   * seq.add_module('act', new nn.ReLU());
+   * ```
+   */
+  add_module(name: string, module: Module | null): void {
+    if (module !== null && !(module instanceof Module))
+      throw new TypeError(`${typeName(module)} is not a Module subclass`);
+    if (typeof name !== 'string')
+      throw new TypeError(`module name should be a string. Got ${typeName(name)}`);
+    this.checkFreeName(name, (v) => v instanceof Module || v === null);
+    if (name.includes('.')) throw new Error(`module name can't contain ".", got: ${name}`);
+    if (name === '') throw new Error('module name can\'t be empty string ""');
+    (this as unknown as Record<string, unknown>)[name] = module;
+  }
+
+  /** Alias of `add_module`, as in PyTorch. @example `this.register_module('fc', new nn.Linear(2, 2));` */
+  register_module(name: string, module: Module | null): void {
+    this.add_module(name, module);
+  }
+
+  /**
+   * The submodule at a dotted path (`'layer.0'`), or this module for `''`.
+   *
+   * @example
+   * ```ts
+   * model.get_submodule('layer.0'); // the first Conv2d of the tutorial CNN
+   * ```
+   */
+  get_submodule(target: string): Module {
+    if (target === '') return this;
+    let mod: Module = this;
+    for (const item of target.split('.')) {
+      const next = (mod as unknown as Record<string, unknown>)[item];
+      if (next === undefined) throw new Error(`${mod.constructor.name} has no attribute \`${item}\``);
+      if (!(next instanceof Module)) throw new Error(`\`${item}\` is not an nn.Module`);
+      mod = next;
+    }
+    return mod;
+  }
+
+  // ---- traversal ----------------------------------------------------------------------------------
+
+  /**
+   * Direct children with their names, each module once.
+   *
+   * @example
+   * ```ts
+   * model.named_children().map(([name]) => name); // ['layer', 'fc_layer']
+   * ```
+   */
+  named_children(): [string, Module][] {
+    const seen = new Set<Module>();
+    const out: [string, Module][] = [];
+    for (const [name, m] of this._members().modules) {
+      if (!seen.has(m)) {
+        seen.add(m);
+        out.push([name, m]);
+      }
+    }
+    return out;
+  }
+
+  /** Direct children, each once. @example `for (const child of model.children()) console.log(child.toString());` */
+  children(): Module[] {
+    return this.named_children().map(([, m]) => m);
+  }
+
+  /**
+   * This module and all descendants in pre-order (self first, named ''), with dotted names.
+   *
+   * @example
+   * ```ts
+   * model.named_modules().map(([name]) => name); // ['', 'layer', 'layer.0', 'layer.1', ...]
+   * ```
+   */
+  named_modules(options: { prefix?: string; remove_duplicate?: boolean } = {}): [string, Module][] {
+    const out: [string, Module][] = [];
+    const memo = new Set<Module>();
+    const removeDuplicate = options.remove_duplicate ?? true;
+    const visit = (mod: Module, prefix: string): void => {
+      if (memo.has(mod)) return;
+      if (removeDuplicate) memo.add(mod);
+      out.push([prefix, mod]);
+      for (const [name, child] of mod._members().modules) visit(child, prefix ? `${prefix}.${name}` : name);
+    };
+    visit(this, options.prefix ?? '');
+    return out;
+  }
+
+  /**
+   * This module and all descendants, pre-order, each once.
+   *
+   * @example
+   * ```ts
+   * for (const m of model.modules()) if (m instanceof nn.Linear) nn.init.uniform_(m.weight.data);
+   * ```
+   */
+  modules(): Module[] {
+    return this.named_modules().map(([, m]) => m);
+  }
+
+  /** PyTorch's `_named_members`: members of each module in `named_modules` order, deduplicated. */
+  private namedMembers<T>(pick: (m: Module) => [string, T][], options: NamedOptions): [string, T][] {
+    const prefix = options.prefix ?? '';
+    const removeDuplicate = options.remove_duplicate ?? true;
+    const modules: [string, Module][] =
+      (options.recurse ?? true)
+        ? this.named_modules({ prefix, remove_duplicate: removeDuplicate })
+        : [[prefix, this]];
+    const memo = new Set<T>();
+    const out: [string, T][] = [];
+    for (const [modPrefix, mod] of modules) {
+      for (const [name, value] of pick(mod)) {
+        if (memo.has(value)) continue;
+        if (removeDuplicate) memo.add(value);
+        out.push([modPrefix ? `${modPrefix}.${name}` : name, value]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Parameters with PyTorch's dotted names (`layer.0.weight`), in registration order, each once.
+   *
+   * @example
+   * ```ts
+   * for (const [name, p] of model.named_parameters()) console.log(name, p.shape);
+   * ```
+   */
+  named_parameters(options: NamedOptions = {}): [string, Parameter][] {
+    return this.namedMembers((m) => m._members().params, options);
+  }
+
+  /**
+   * All parameters (of descendants too unless `recurse` is false), each once: what an optimizer takes.
+   *
+   * @example
+   * ```ts
+   * const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
+   * ```
+   */
+  parameters(recurse?: RecurseArg): Parameter[] {
+    return this.named_parameters({ recurse: recurseOf(recurse) }).map(([, p]) => p);
+  }
+
+  /**
+   * Buffers (registered with `register_buffer`, non-null) with dotted names.
+   *
+   * @example
+   * ```ts
+   * bn.named_buffers().map(([n]) => n); // ['running_mean', 'running_var', 'num_batches_tracked']
+   * ```
+   */
+  named_buffers(options: NamedOptions = {}): [string, Tensor][] {
+    return this.namedMembers((m) => m._members().buffers, options);
+  }
+
+  /** All buffers, each once. @example `model.buffers().length; // 3 per BatchNorm layer` */
+  buffers(recurse?: RecurseArg): Tensor[] {
+    return this.named_buffers({ recurse: recurseOf(recurse) }).map(([, b]) => b);
+  }
+
+  /**
+   * Calls `fn` on every submodule and then on this module (children first, as PyTorch does); returns
+   * this module. The tutorial's way to initialise a model.
+   *
+   * @example
+   * ```ts
+   * model.apply((m) => { if (m instanceof nn.Linear) nn.init.xavier_uniform_(m.weight); });
+   * ```
+   */
+  apply(fn: (module: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  // ---- modes and gradients -----------------------------------------------------------------------
+
+  /**
+   * Sets training mode on this module and all descendants (affects Dropout and BatchNorm).
+   *
+   * @example
+   * ```ts
+   * model.train(); // model.training === true
+   * ```
+   */
+  train(mode: boolean = true): this {
+    if (typeof mode !== 'boolean') throw new TypeError('training mode is expected to be boolean');
+    this.training = mode;
+    for (const child of this.children()) child.train(mode);
+    return this;
+  }
+
+  /** Evaluation mode: `train(false)`. @example `model.eval(); // BatchNorm now uses running stats` */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /**
+   * Sets whether autograd records operations on this module's parameters (freezing when false).
+   *
+   * @example
+   * ```ts
+   * model.get_submodule('layer').requires_grad_(false); // freeze the feature extractor
+   * ```
+   */
+  requires_grad_(requires_grad = true): this {
+    for (const p of this.parameters()) p.requires_grad_(requires_grad);
+    return this;
+  }
+
+  /**
+   * Resets the gradients of all parameters: to null by default (PyTorch 2's `set_to_none=True`),
+   * or to zeros in place.
+   *
+   * @example
+   * ```ts
+   * model.zero_grad(); // every p.grad === null
+   * ```
+   */
+  zero_grad(set_to_none: boolean | { set_to_none?: boolean } = true): void {
+    const toNone = typeof set_to_none === 'object' ? (set_to_none.set_to_none ?? true) : set_to_none;
+    for (const p of this.parameters()) {
+      if (toNone) p.grad = null;
+      else if (p.grad !== null) p.grad = p.grad.detach().zero_();
+    }
+  }
+
+  // ---- state ----------------------------------------------------------------------------------------
+
+  /**
+   * Parameters and persistent buffers by PyTorch's dotted keys, in PyTorch's order (each module's
+   * parameters, then its buffers, then its children's entries). Values are detached tensors sharing
+   * storage with the module's (the parameters themselves with `keep_vars`). A plain object, so
+   * `sd['layer.0.weight']` reads as in Python; a module shared under two names appears under both.
+   *
+   * @example
+   * ```ts
+   * Object.keys(new nn.Linear(2, 3).state_dict()); // ['weight', 'bias']
+   * ```
+   */
+  state_dict(options: { prefix?: string; keep_vars?: boolean } = {}): StateDict {
+    const out: StateDict = {};
+    const keepVars = options.keep_vars ?? false;
+    const save = (mod: Module, prefix: string): void => {
+      const { params, buffers, modules } = mod._members();
+      for (const [name, p] of params) out[prefix + name] = keepVars ? p : p.detach();
+      for (const [name, b] of buffers) {
+        if (mod._bufferNames.get(name)) out[prefix + name] = keepVars ? b : b.detach();
+      }
+      for (const [name, child] of modules) save(child, `${prefix}${name}.`);
+    };
+    save(this, options.prefix ?? '');
+    return out;
+  }
+
+  /**
+   * Copies parameters and persistent buffers from a state dict (a plain object or a Map) into this
+   * module, like PyTorch: with `strict` (default true) missing and unexpected keys are errors; a
+   * shape mismatch is always an error; all problems are reported together in PyTorch's words.
+   * Returns the missing and unexpected keys (useful with `strict: false`).
+   *
+   * @example
+   * ```ts
+   * model.load_state_dict(other.state_dict());
+   * model.load_state_dict(partial, { strict: false }).missing_keys;
+   * ```
+   */
+  load_state_dict(
+    state_dict: StateDict | ReadonlyMap<string, Tensor>,
+    strict: boolean | { strict?: boolean } = true,
+  ): IncompatibleKeys {
+    const isStrict = typeof strict === 'object' ? (strict.strict ?? true) : strict;
+    const entries: [string, unknown][] =
+      state_dict instanceof Map ? [...state_dict.entries()] : Object.entries(state_dict as StateDict);
+    const input = new Map(entries);
+    const missing: string[] = [];
+    const unexpected: string[] = [];
+    const errors: string[] = [];
+    const load = (mod: Module, keys: string[], prefix: string): void => {
+      const { params, buffers, modules } = mod._members();
+      const local = new Map<string, Tensor>([
+        ...params,
+        ...buffers.filter(([name]) => mod._bufferNames.get(name)),
+      ]);
+      for (const [name, target] of local) {
+        const key = prefix + name;
+        if (!input.has(key)) {
+          missing.push(key);
+          continue;
+        }
+        const value = input.get(key);
+        if (!(value instanceof Tensor)) {
+          errors.push(
+            `While copying the parameter named "${key}", expected Tensor or Tensor-like object from checkpoint but received ${typeName(value)}`,
+          );
+        } else if (
+          value.shape.length !== target.shape.length ||
+          value.shape.some((s, i) => s !== target.shape[i])
+        ) {
+          errors.push(
+            `size mismatch for ${key}: copying a param with shape [${value.shape.join(', ')}] from checkpoint, ` +
+              `the shape in current model is [${target.shape.join(', ')}].`,
+          );
+        } else {
+          no_grad(() => target.copy_(value));
+        }
+      }
+      const children = new Set(modules.map(([name]) => name));
+      for (const key of keys) {
+        // A dotted remainder must name a child; a plain one a local parameter or buffer.
+        const rest = key.slice(prefix.length);
+        const dot = rest.indexOf('.');
+        if (dot >= 0 ? !children.has(rest.slice(0, dot)) : !local.has(rest)) unexpected.push(key);
+      }
+      for (const [name, child] of modules) {
+        const childPrefix = `${prefix}${name}.`;
+        load(
+          child,
+          keys.filter((k) => k.startsWith(childPrefix)),
+          childPrefix,
+        );
+      }
+    };
+    load(this, [...input.keys()], '');
+    if (isStrict) {
+      if (unexpected.length > 0)
+        errors.unshift(`Unexpected key(s) in state_dict: ${quoteList(unexpected)}. `);
+      if (missing.length > 0) errors.unshift(`Missing key(s) in state_dict: ${quoteList(missing)}. `);
+    }
+    if (errors.length > 0) {
+      throw new Error(
+        `Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join('\n\t')}`,
+      );
+    }
+    return { missing_keys: missing, unexpected_keys: unexpected };
+  }
+
+  // ---- printing -------------------------------------------------------------------------------------
+
+  /**
+   * The layer's own settings for the printed form (`in_features=2, out_features=3, bias=True`);
+   * layers override it, as in PyTorch.
+   *
+   * @example
+   * ```ts
+   * new nn.Linear(2, 3).extra_repr(); // 'in_features=2, out_features=3, bias=True'
+   * ```
+   */
+  extra_repr(): string {
+    return '';
+  }
+
+  /**
+   * The printed form of PyTorch's `repr(model)`: the class name, the layer's settings and each child
+   * on its own indented line.
+   *
+   * @example
+   * ```ts
+   * new nn.Sequential(new nn.Linear(2, 3), new nn.ReLU()).toString();
+   * // Sequential(
+   * //   (0): Linear(in_features=2, out_features=3, bias=True)
+   * //   (1): ReLU()
+   * // )
+   * ```
+   */
+  toString(): string {
+    const extra = this.extra_repr();
+    const extraLines = extra ? extra.split('\n') : [];
+    const childLines = this._members().modules.map(([name, m]) => `(${name}): ${addIndent(m.toString(), 2)}`);
+    const lines = [...extraLines, ...childLines];
+    let text = `${this.constructor.name}(`;
+    if (lines.length > 0) {
+      text +=
+        extraLines.length === 1 && childLines.length === 0 ? extraLines[0] : `\n  ${lines.join('\n  ')}\n`;
+    }
+    return `${text})`;
+  }
+
+  /** Makes `console.log(model)` print the PyTorch-style form, like Python's `print(model)`. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+function quoteList(keys: string[]): string {
+  return keys.map((k) => `"${k}"`).join(', ');
+}

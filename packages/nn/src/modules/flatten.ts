@@ -1,0 +1,32 @@
+/** `nn.Flatten`. */
+import type { Tensor } from '@minidl/tensor';
+import { flatten } from '../functional/linear.js';
+import { Module } from '../module.js';
+
+/**
+ * Merges dims `start_dim..end_dim` (default 1..-1: everything but the batch), as `torch.nn.Flatten`.
+ *
+ * @example
+ * ```ts
+ * new nn.Flatten().forward(torch.zeros([2, 64, 7, 7])).shape; // [2, 3136]
+ * ```
+ */
+export class Flatten extends Module {
+  readonly start_dim: number;
+  readonly end_dim: number;
+
+  constructor(start_dim: number | { start_dim?: number; end_dim?: number } = 1, end_dim = -1) {
+    super();
+    const named = typeof start_dim === 'object';
+    this.start_dim = named ? (start_dim.start_dim ?? 1) : start_dim;
+    this.end_dim = named ? (start_dim.end_dim ?? -1) : end_dim;
+  }
+
+  forward(input: Tensor): Tensor {
+    return flatten(input, this.start_dim, this.end_dim);
+  }
+
+  override extra_repr(): string {
+    return `start_dim=${this.start_dim}, end_dim=${this.end_dim}`;
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * `nn`: the layer library, named as `torch.nn` (`nn.Module`, `nn.Linear`, `nn.init`, ...).
+ *
+ * @example
+ * ```ts
+ * import { nn } from '@minidl/nn';
+ * const model = new nn.Sequential(new nn.Linear(784, 100), new nn.ReLU(), new nn.Linear(100, 10));
+ * for (const m of model.modules()) if (m instanceof nn.Linear) nn.init.xavier_uniform_(m.weight);
+ * ```
+ * @module
+ */
+export * as init from '@minidl/init';
+export * as functional from './functional/index.js';
+export {
+  type IncompatibleKeys,
+  Module,
+  type NamedOptions,
+  type RecurseArg,
+  type StateDict,
+} from './module.js';
+export { LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './modules/activation.js';
+export { BatchNorm1d, BatchNorm2d, BatchNormBase, type BatchNormLayerOptions } from './modules/batchnorm.js';
+export { Sequential } from './modules/container.js';
+export { Flatten } from './modules/flatten.js';
+export { type BiasArg, Identity, Linear } from './modules/linear.js';
+export { CrossEntropyLoss, MSELoss, NLLLoss } from './modules/loss.js';
+export { Parameter } from './parameter.js';
