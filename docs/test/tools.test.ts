@@ -1,11 +1,13 @@
 /** The docs tooling itself: code-block extraction, chaining, error mapping and the link checker. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkSite } from '../../tools/docs/check-links.js';
 import { extractBlocks, toExamples, writeExamples } from '../../tools/docs/examples.js';
+import { markdownTable, readGenerated, replaceGenerated } from '../../tools/docs/generated.js';
+import { type ResultsSummary, snapshotMarkdown } from '../../tools/docs/snapshot-experiments.js';
 import { exampleCompilerOptions, typecheckExamples } from '../../tools/docs/typecheck.js';
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,6 +79,8 @@ describe('typecheckExamples', () => {
 describe('checkSite', () => {
   it('finds missing pages, missing anchors and assets loaded from the network', () => {
     const dir = mkdtempSync(join(tmpdir(), 'minidl-site-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'assets', 'icons.svg'), '<svg><symbol id="icon-ok"></symbol></svg>');
     writeFileSync(join(dir, 'b.html'), '<h2 id="here">b</h2>');
     writeFileSync(
       join(dir, 'a.html'),
@@ -86,12 +90,101 @@ describe('checkSite', () => {
         '<a href="c.html">missing page</a>',
         '<a href="b.html#gone">missing anchor</a>',
         '<script src="https://cdn.example/x.js"></script>',
+        '<svg><use href="#icon-ok"></use><use href="#icon-gone"></use></svg>',
       ].join('\n'),
     );
     expect(checkSite(dir)).toEqual([
       { page: 'a.html', target: 'c.html', problem: 'no such file in the site' },
       { page: 'a.html', target: 'b.html#gone', problem: 'no element with id "gone" on that page' },
       { page: 'a.html', target: 'https://cdn.example/x.js', problem: 'loaded from the network' },
+      { page: 'a.html', target: '#icon-gone', problem: 'no element with id "icon-gone" on that page' },
     ]);
+  });
+});
+
+describe('generated sections', () => {
+  const doc = 'intro\n<!-- BEGIN GENERATED: t (script) -->\nold\n<!-- END GENERATED: t -->\noutro\n';
+
+  it('reads and replaces only the body between the markers', () => {
+    expect(readGenerated(doc, 't')).toBe('old');
+    const next = replaceGenerated(doc, 't', '| a |');
+    expect(next).toBe(
+      'intro\n<!-- BEGIN GENERATED: t (script) -->\n\n| a |\n\n<!-- END GENERATED: t -->\noutro\n',
+    );
+    expect(replaceGenerated(next, 't', '| a |')).toBe(next);
+  });
+
+  it('names the missing marker', () => {
+    expect(() => readGenerated(doc, 'u')).toThrow("no '<!-- BEGIN GENERATED: u ... -->' marker");
+    expect(() => readGenerated('<!-- BEGIN GENERATED: t -->\nx', 't')).toThrow(
+      "no '<!-- END GENERATED: t -->'",
+    );
+  });
+
+  it('builds aligned markdown tables', () => {
+    expect(markdownTable(['a', 'b'], [['1', '2']], 'lr')).toBe('| a | b |\n| --- | ---: |\n| 1 | 2 |');
+  });
+});
+
+describe('snapshotMarkdown', () => {
+  const results: ResultsSummary = {
+    config: {
+      model: 'tutorial-cnn',
+      epochs: 2,
+      batch_size: 16,
+      lr: 0.0002,
+      optimizer: 'sgd',
+      data: 'embedded',
+    },
+    seeds: [0, 1],
+    versions: { node: 'v20.0.0', cpu: 'Test CPU', threads: 2 },
+    summary: [
+      {
+        scheme: 'kaiming',
+        runs: 2,
+        final_test_acc: { mean: 0.9, std: 0.01 },
+        final_test_loss: { mean: 0.3, std: 0.02 },
+        steps_to_50: { mean: 350.4, reached: 2 },
+        steps_to_90: { mean: 1200, reached: 1 },
+        samples_per_s: 1234.5,
+      },
+    ],
+    runs: [
+      {
+        scheme: 'kaiming',
+        seed: 0,
+        history: [
+          { epoch: 1, test_acc: 0.8 },
+          { epoch: 2, test_acc: 0.89 },
+        ],
+      },
+      {
+        scheme: 'kaiming',
+        seed: 1,
+        history: [
+          { epoch: 1, test_acc: 0.7 },
+          { epoch: 2, test_acc: 0.91 },
+        ],
+      },
+    ],
+  };
+
+  it('tabulates the summary, the mean accuracy per epoch and the plots that exist', () => {
+    const md = snapshotMarkdown(results, 'media/x', ['test-accuracy']);
+    expect(md).toContain('| `kaiming` | 90.0% ± 1.0% | 0.300 ± 0.020 | 350 | 1,200 (1 of 2 runs) | 1,235 |');
+    expect(md).toContain('| 1 | 75.0% |\n| 2 | 90.0% |');
+    expect(md).toContain('](media/x/test-accuracy.png)');
+    expect(md).not.toContain('train-loss.png');
+  });
+});
+
+describe('the site configuration', () => {
+  it('lists every guide in docs/guides, in reading order, as a project document', () => {
+    const config = JSON.parse(readFileSync(join(docsDir, 'typedoc.json'), 'utf8')) as {
+      projectDocuments: string[];
+    };
+    const onDisk = readdirSync(join(docsDir, 'guides')).filter((f) => f.endsWith('.md'));
+    expect([...config.projectDocuments].map((p) => p.replace('guides/', '')).sort()).toEqual(onDisk.sort());
+    expect(onDisk.length).toBeGreaterThanOrEqual(5);
   });
 });
