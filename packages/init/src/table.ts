@@ -182,7 +182,7 @@ export interface InitTableRow extends InitStats {
 
 /** The weights (>= 2 dimensions) of a model or list, in order. */
 function weightsOf(model: ModuleLike | ParameterOwner | readonly WeightEntry[]): WeightEntry[] {
-  if (Array.isArray(model)) return [...(model as readonly WeightEntry[])];
+  if (Array.isArray(model)) return (model as readonly WeightEntry[]).filter((w) => w.shape.length >= 2);
   if ('named_modules' in model && typeof model.named_modules === 'function') {
     const out: WeightEntry[] = [];
     for (const [name, m] of model.named_modules()) {

@@ -1,0 +1,86 @@
+// Argument forms (PyTorch's positionals and keywords), generators, and zero-element no-ops.
+import { empty, Generator, manual_seed } from '@minidl/tensor';
+import { describe, expect, it, vi } from 'vitest';
+import { peekGlobalDraws } from './fixtures.test-helpers.js';
+import {
+  kaiming_normal_,
+  kaiming_uniform_,
+  normal_,
+  orthogonal_,
+  sparse_,
+  trunc_normal_,
+  uniform_,
+  xavier_normal_,
+  xavier_uniform_,
+} from './index.js';
+
+const seeded = (f: () => { toFloat32Array(): Float32Array }) => {
+  manual_seed(11);
+  return f().toFloat32Array();
+};
+
+describe('positional and keyword forms agree', () => {
+  it.each([
+    ['normal_', () => normal_(empty([5, 5]), 0, 0.02), () => normal_(empty([5, 5]), { std: 0.02 })],
+    ['uniform_', () => uniform_(empty([5, 5]), -1, 2), () => uniform_(empty([5, 5]), { a: -1, b: 2 })],
+    [
+      'xavier_uniform_',
+      () => xavier_uniform_(empty([5, 5]), 3),
+      () => xavier_uniform_(empty([5, 5]), { gain: 3 }),
+    ],
+    [
+      'xavier_normal_',
+      () => xavier_normal_(empty([5, 5]), 3),
+      () => xavier_normal_(empty([5, 5]), { gain: 3 }),
+    ],
+    [
+      'kaiming_uniform_',
+      () => kaiming_uniform_(empty([5, 5]), 0.3),
+      () => kaiming_uniform_(empty([5, 5]), { a: 0.3 }),
+    ],
+    [
+      'kaiming_normal_',
+      () => kaiming_normal_(empty([5, 5]), 0.3, { mode: 'fan_out' }),
+      () => kaiming_normal_(empty([5, 5]), { a: 0.3, mode: 'fan_out' }),
+    ],
+    [
+      'trunc_normal_',
+      () => trunc_normal_(empty([5, 5]), 0, 0.5, -1, 1),
+      () => trunc_normal_(empty([5, 5]), { std: 0.5, a: -1, b: 1 }),
+    ],
+    ['orthogonal_', () => orthogonal_(empty([5, 5]), 2), () => orthogonal_(empty([5, 5]), { gain: 2 })],
+    ['sparse_', () => sparse_(empty([5, 5]), 0.2, 0.1), () => sparse_(empty([5, 5]), 0.2, { std: 0.1 })],
+  ])('%s', (_, positional, keyword) => {
+    const a = seeded(positional);
+    expect(seeded(keyword)).toEqual(a);
+    expect(a.some((x) => x !== 0)).toBe(true);
+  });
+});
+
+describe('generator option', () => {
+  it('draws from the given generator and leaves the global one alone', () => {
+    manual_seed(0);
+    const before = peekGlobalDraws();
+    const g = new Generator().manual_seed(21);
+    const a = kaiming_uniform_(empty([8, 8]), { generator: g }).toFloat32Array();
+    expect(peekGlobalDraws()).toEqual(before);
+    manual_seed(21);
+    expect(kaiming_uniform_(empty([8, 8])).toFloat32Array()).toEqual(a);
+  });
+});
+
+describe('zero-element tensors', () => {
+  it('are a no-op that draws nothing; kaiming warns as PyTorch', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    manual_seed(0);
+    const before = peekGlobalDraws();
+    kaiming_uniform_(empty([0, 3]));
+    kaiming_normal_(empty([3, 0, 2]));
+    xavier_uniform_(empty([0, 3]));
+    normal_(empty([0]));
+    trunc_normal_(empty([2, 0]));
+    expect(peekGlobalDraws()).toEqual(before);
+    expect(warn).toHaveBeenCalledTimes(2);
+    warn.mockRestore();
+  });
+});
