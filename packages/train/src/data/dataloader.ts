@@ -10,7 +10,8 @@
  * Random draws follow PyTorch exactly, so the same seed gives the same batches as PyTorch: each
  * new iteration first draws a 64-bit "base seed" from the loader's generator (PyTorch's
  * `_BaseDataLoaderIter` does, for worker seeding, even with shuffle off), then a shuffling
- * loader draws `randperm(len(dataset))` from the same generator. With shuffle on and no generator,
+ * loader draws `randperm(len(dataset))` from the same generator (and, at the end of the epoch, a
+ * second one that RandomSampler draws and discards). With shuffle on and no generator,
  * PyTorch's RandomSampler seeds a fresh generator from a draw of the default one; so does this.
  */
 import { default_generator, Generator, randperm } from '@minidl/tensor';
@@ -40,6 +41,13 @@ export interface DataLoaderState {
   batches_done: number;
 }
 
+/** What `fit` and checkpoints need of a loader: batches, their count per epoch, a resumable position. */
+export interface BatchSource<B> extends AsyncIterable<B> {
+  readonly length: number;
+  state_dict(): DataLoaderState;
+  load_state_dict(state: DataLoaderState): void;
+}
+
 const nextMacrotask: () => Promise<void> =
   typeof setImmediate === 'function'
     ? () => new Promise((resolve) => setImmediate(resolve))
@@ -57,8 +65,8 @@ const nextMacrotask: () => Promise<void> =
  * }
  * ```
  */
-export class DataLoader<T = unknown, B = Collated> implements AsyncIterable<B> {
-  readonly dataset: Dataset<T>;
+export class DataLoader<T = unknown, B = Collated> implements BatchSource<B> {
+  readonly dataset: Dataset<T, unknown>;
   readonly batch_size: number;
   readonly shuffle: boolean;
   readonly drop_last: boolean;
@@ -69,7 +77,14 @@ export class DataLoader<T = unknown, B = Collated> implements AsyncIterable<B> {
   /** Set by `load_state_dict`: the next iteration skips this many batches. */
   private skip = 0;
 
-  constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  /** With a `collate_fn`, batches are what it returns. */
+  constructor(
+    dataset: Dataset<T, unknown>,
+    options: DataLoaderOptions<T, B> & { collate_fn: (samples: T[]) => B },
+  );
+  /** Without one, batches are the dataset's `__getitems__` batches, or `default_collate` of its samples. */
+  constructor(dataset: Dataset<T, B>, options?: Omit<DataLoaderOptions<T, B>, 'collate_fn'>);
+  constructor(dataset: Dataset<T, unknown>, options: DataLoaderOptions<T, B> = {}) {
     const { batch_size = 1, shuffle = false, generator, drop_last = false, collate_fn } = options;
     if (!Number.isInteger(batch_size) || batch_size <= 0) {
       throw new Error(`batch_size should be a positive integer value, but got batch_size=${batch_size}`);
@@ -127,11 +142,26 @@ export class DataLoader<T = unknown, B = Collated> implements AsyncIterable<B> {
     this.skip = 0;
     const epoch = { start, done: skip, total };
     this.epoch = epoch;
+    // PyTorch's RandomSampler with a generator draws a second, unused randperm(n) when asked for
+    // element n + 1 (`randperm(n)[: num_samples % n]`). BatchSampler asks for it while filling a last
+    // partial batch, or on the call after the last full batch; the draw is replayed at that point.
+    const n = this.dataset.__len__();
+    const partialLast = !this.drop_last && n % this.batch_size !== 0;
+    let tailDrawn = !(this.shuffle && this.generator !== undefined);
+    const drawTail = () => {
+      if (tailDrawn) return;
+      tailDrawn = true;
+      randperm(n, { generator: this.generator });
+    };
     let b = skip;
     return {
       next: async (): Promise<IteratorResult<B>> => {
-        if (b >= total) return { done: true, value: undefined };
+        if (b >= total) {
+          drawTail();
+          return { done: true, value: undefined };
+        }
         await nextMacrotask();
+        if (partialLast && b === total - 1) drawTail();
         const indices = order.slice(b * this.batch_size, (b + 1) * this.batch_size);
         const batch = this.fetch(indices);
         b += 1;

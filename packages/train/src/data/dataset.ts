@@ -5,6 +5,7 @@
  * instead of one small tensor per sample.
  */
 import { type DType, type Generator, randperm, type Tensor, tensor } from '@minidl/tensor';
+import { type Collated, default_collate } from './collate.js';
 
 /**
  * Base class of datasets: subclasses implement `__getitem__` and `__len__`, as in PyTorch.
@@ -17,7 +18,7 @@ import { type DType, type Generator, randperm, type Tensor, tensor } from '@mini
  * }
  * ```
  */
-export abstract class Dataset<T = unknown> {
+export abstract class Dataset<T = unknown, B = Collated> {
   /** The sample at `index` (0 <= index < length). */
   abstract __getitem__(index: number): T;
   /** The number of samples. */
@@ -29,10 +30,10 @@ export abstract class Dataset<T = unknown> {
   }
 
   /**
-   * A whole batch for `indices`, already collated, or undefined when the dataset has no faster way
-   * than fetching samples one by one.
+   * A whole batch for `indices`, already collated (what `default_collate` would make of the
+   * samples); optional, for datasets that can gather a batch faster than sample by sample.
    */
-  __getitems__?(indices: readonly number[]): unknown;
+  __getitems__?(indices: readonly number[]): B;
 }
 
 /** Rows of a tensor, kept as a host copy for fast gathers. */
@@ -77,7 +78,7 @@ export function gatherRows(rows: HostRows, indices: readonly number[]): Tensor {
  * const [xi, yi] = ds.__getitem__(0);        // shapes [4] and []
  * ```
  */
-export class TensorDataset extends Dataset<Tensor[]> {
+export class TensorDataset extends Dataset<Tensor[], Tensor[]> {
   readonly tensors: Tensor[];
   private rows: HostRows[] | undefined;
 
@@ -123,9 +124,9 @@ export class TensorDataset extends Dataset<Tensor[]> {
  * const firstHundred = new data.Subset(ds, Array.from({ length: 100 }, (_, i) => i));
  * ```
  */
-export class Subset<T> extends Dataset<T> {
+export class Subset<T, B = Collated> extends Dataset<T, B> {
   constructor(
-    readonly dataset: Dataset<T>,
+    readonly dataset: Dataset<T, B>,
     readonly indices: readonly number[],
   ) {
     super();
@@ -142,8 +143,12 @@ export class Subset<T> extends Dataset<T> {
     return this.indices.length;
   }
 
-  override __getitems__(indices: readonly number[]): unknown {
-    return this.dataset.__getitems__?.(indices.map((i) => this.indices[i]!));
+  override __getitems__(indices: readonly number[]): B {
+    const source = indices.map((i) => this.indices[i]!);
+    const dataset = this.dataset;
+    return dataset.__getitems__
+      ? dataset.__getitems__(source)
+      : (default_collate(source.map((i) => dataset.__getitem__(i))) as B);
   }
 }
 
@@ -158,11 +163,11 @@ export class Subset<T> extends Dataset<T> {
  * const [train, val] = data.random_split(ds, [0.8, 0.2], { generator: new Generator().manual_seed(42) });
  * ```
  */
-export function random_split<T>(
-  dataset: Dataset<T>,
+export function random_split<T, B>(
+  dataset: Dataset<T, B>,
   lengths: readonly number[],
   { generator }: { generator?: Generator } = {},
-): Subset<T>[] {
+): Subset<T, B>[] {
   const n = dataset.__len__();
   let sizes = [...lengths];
   const total = sizes.reduce((a, b) => a + b, 0);

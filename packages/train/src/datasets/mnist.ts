@@ -47,7 +47,7 @@ export interface MNISTOptions {
  * train.data.shape; // [8000, 1, 28, 28]
  * ```
  */
-export class MNIST extends Dataset<[Tensor, number]> {
+export class MNIST extends Dataset<[Tensor, number], [Tensor, Tensor]> {
   /** Mean and std of MNIST's training pixels, torchvision's customary normalisation. */
   static readonly MEAN = 0.1307;
   static readonly STD = 0.3081;

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { default_generator, type Tensor } from '@minidl/tensor';
-import type { DataLoader, DataLoaderState } from '../data/dataloader.js';
+import type { BatchSource, DataLoaderState } from '../data/dataloader.js';
 import type { LRScheduler, SchedulerStateDict } from '../optim/lr_scheduler.js';
 import type { Optimizer, OptimizerStateDict, OptimizerStateDictInput } from '../optim/optimizer.js';
 import { load_with_metadata, save_file } from '../safetensors/safetensors.js';
@@ -25,7 +25,7 @@ export interface CheckpointTargets {
   model: StatefulModel;
   optimizer?: Optimizer<object>;
   scheduler?: LRScheduler;
-  loader?: DataLoader<unknown, unknown>;
+  loader?: BatchSource<unknown>;
 }
 
 /** Where training stood, plus free-form fields (JSON-serialisable) the caller wants kept. */

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { default_generator, no_grad, type Tensor } from '@minidl/tensor';
-import type { DataLoader } from '../data/dataloader.js';
+import type { BatchSource } from '../data/dataloader.js';
 import type { LRScheduler } from '../optim/lr_scheduler.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { load_checkpoint, type StatefulModel, save_checkpoint } from './checkpoint.js';
@@ -64,8 +64,8 @@ export interface Callback {
 export interface FitOptions {
   optimizer: Optimizer<object>;
   loss: LossFn;
-  train_loader: DataLoader<unknown, [Tensor, Tensor]>;
-  val_loader?: DataLoader<unknown, [Tensor, Tensor]>;
+  train_loader: BatchSource<[Tensor, Tensor]>;
+  val_loader?: BatchSource<[Tensor, Tensor]>;
   epochs: number;
   scheduler?: LRScheduler;
   /** step the scheduler after every epoch (default, as most PyTorch schedules) or every batch (OneCycleLR) */
@@ -139,7 +139,7 @@ export class NonFiniteLossError extends Error {
 
 async function evaluate(
   model: FitModel,
-  loader: DataLoader<unknown, [Tensor, Tensor]>,
+  loader: BatchSource<[Tensor, Tensor]>,
   loss: LossFn,
 ): Promise<Running> {
   model.eval();
@@ -192,7 +192,7 @@ export async function fit(model: FitModel, options: FitOptions): Promise<EpochRe
     log: options.log,
     log_every_n_steps: options.log_every_n_steps,
   });
-  const targets = { model, optimizer, scheduler, loader: train_loader as DataLoader<unknown, unknown> };
+  const targets = { model, optimizer, scheduler, loader: train_loader };
 
   let history: EpochRecord[] = [];
   let startEpoch = 0;

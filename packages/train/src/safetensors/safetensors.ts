@@ -44,9 +44,12 @@ function toRaw(name: string, t: Tensor): RawTensor {
   }
 }
 
-/** Reinterprets little-endian bytes as a typed array (copying, since offsets need not be aligned). */
+/**
+ * Reinterprets little-endian bytes as a typed array, copying them into a fresh buffer (offsets need
+ * not be aligned, and a Node Buffer's `slice` would share its pool instead of copying).
+ */
 function typed<T>(bytes: Uint8Array, Ctor: new (buffer: ArrayBuffer) => T): T {
-  return new Ctor(bytes.slice().buffer);
+  return new Ctor(new Uint8Array(bytes).buffer);
 }
 
 /** Decodes IEEE half precision (1 sign, 5 exponent, 10 mantissa bits). */
