@@ -13,7 +13,7 @@
 export { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from './autograd/grad_mode.js';
 export { type BackwardFn, Node } from './autograd/node.js';
 export type { Backend, BackendName } from './backend/backend.js';
-export { get_backend, set_backend } from './backend/registry.js';
+export { get_backend, type MemoryStats, memory_stats, set_backend } from './backend/registry.js';
 export type { DType } from './dtype.js';
 export { type Conv2dOptions, conv2d, type Pair } from './ops/conv.js';
 export { attach as _attach } from './ops/core.js';

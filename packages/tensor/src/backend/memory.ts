@@ -51,7 +51,7 @@ export class GcPressure {
   private sinceGc = 0;
   collections = 0;
 
-  constructor(private readonly minBytes = 64 * 1024 * 1024) {}
+  constructor(private readonly minBytes = 16 * 1024 * 1024) {}
 
   /** Records `bytes` allocated; collects when due. `liveBytes` is the memory currently in use. */
   allocated(bytes: number, liveBytes: number): void {

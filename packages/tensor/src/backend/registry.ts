@@ -68,3 +68,30 @@ export function currentBackend(): Backend {
 export function backendByName(name: BackendName): Backend {
   return instance(name);
 }
+
+/** Memory use of the wasm heap (what live tensors hold), as reported by @minidl/kernels. */
+export interface MemoryStats {
+  /** Bytes in live blocks (tensor storages not yet freed). */
+  bytesInUse: number;
+  /** Bytes ever carved from wasm memory: live blocks plus free lists awaiting reuse. */
+  bytesReserved: number;
+  /** Size of the whole wasm memory. */
+  memoryBytes: number;
+  /** Number of live blocks. */
+  liveBlocks: number;
+  /** How many times the allocator asked V8 for a garbage collection. */
+  gcRequests: number;
+}
+
+/**
+ * Memory statistics of the wasm backend (null for host backends, whose memory is the JS heap's).
+ *
+ * @example
+ * ```ts
+ * memory_stats()?.bytesInUse; // bytes held by live tensors
+ * ```
+ */
+export function memory_stats(name: BackendName = 'wasm'): MemoryStats | null {
+  const b = instance(name);
+  return b instanceof WasmBackend ? b.stats() : null;
+}

@@ -116,7 +116,14 @@ export class WasmBackend extends HostBackend {
 
   /** Bytes held by live tensors and the wasm memory size (see @minidl/kernels' HeapStats). */
   stats() {
-    return { ...this.kernels.stats(), gcRequests: this.pressure.collections };
+    const s = this.kernels.stats();
+    return {
+      bytesInUse: s.bytesInUse,
+      bytesReserved: s.bytesReserved,
+      memoryBytes: s.memoryBytes,
+      liveBlocks: s.liveBlocks,
+      gcRequests: this.pressure.collections,
+    };
   }
 
   override alloc(kind: StorageKind, length: number): Storage {
