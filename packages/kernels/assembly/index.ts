@@ -9,7 +9,11 @@ export {
 } from './conv';
 export { binary, binaryStrided, convert, copyStrided, unary, unaryStrided, where } from './elementwise';
 export { gemmWorkspaceBytes, sgemm } from './gemm';
+export { batchNormBackward, batchNormForwardEval, batchNormForwardTrain } from './norm';
+export { adamStep, sgdStep } from './optim';
+export { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from './pool';
 export { reduce } from './reduce';
+export { nllLossBackward, nllLossForward, softmaxBackward, softmaxForward } from './softmax';
 
 /** First byte after the module's static data; the host allocator starts above it. */
 export function heapBase(): usize {

@@ -1,7 +1,7 @@
 // Reductions over the middle axis of an (outer, r, inner) view of a contiguous float32 array.
 // out has outer*inner elements (i32 indices for argmax/argmin). Any dim of a contiguous tensor maps
 // to this: outer = prod(shape[:d]), r = shape[d], inner = prod(shape[d+1:]).
-import { at, hsum } from './simd';
+import { at, hsum, isNan } from './simd';
 
 const R_SUM = 0;
 const R_MEAN = 1;
@@ -53,10 +53,6 @@ function extremeContiguous(x: usize, n: i32, isMax: bool): f32 {
   // wasm min/max propagate NaN, as torch.max/min do.
   for (; i < n; i++) best = isMax ? max(best, load<f32>(at(x, i))) : min(best, load<f32>(at(x, i)));
   return best;
-}
-
-function isNan(x: f32): bool {
-  return (reinterpret<u32>(x) & 0x7fffffff) > 0x7f800000;
 }
 
 /** Index of the first max (min); a NaN counts as the extreme, as in torch.argmax. */

@@ -19,3 +19,8 @@ export function hsum(v: v128): f32 {
     (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
   );
 }
+
+/** NaN test without a self-comparison: exponent all ones and a non-zero mantissa. */
+export function isNan(x: f32): bool {
+  return (reinterpret<u32>(x) & 0x7fffffff) > 0x7f800000;
+}

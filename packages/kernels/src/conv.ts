@@ -112,3 +112,57 @@ export function conv2dGeometry(
 export function conv2dDescriptor(g: Conv2dGeometry): number[] {
   return [g.N, g.Ci, g.H, g.W, g.Co, g.KH, g.KW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.groups, g.OH, g.OW];
 }
+
+/** Pooling hyper-parameters with PyTorch's names and defaults (stride defaults to the kernel size). */
+export interface Pool2dOptions {
+  stride?: Pair;
+  /** Default 0; at most half the (effective) kernel size. */
+  padding?: Pair;
+  /** Max pooling only. Default 1. */
+  dilation?: Pair;
+  /** Use ceil instead of floor for the output size (a window must still start inside the input or left padding). */
+  ceil_mode?: boolean;
+}
+
+/** Pooling output size along one dim, PyTorch's pooling_output_shape. */
+function poolOut(I: number, k: number, p: number, s: number, d: number, ceil: boolean): number {
+  const num = I + 2 * p - d * (k - 1) - 1 + (ceil ? s - 1 : 0);
+  let O = Math.floor(num / s) + 1;
+  if (ceil && (O - 1) * s >= I + p) O--;
+  return O;
+}
+
+/**
+ * Geometry of max/avg pooling over x [N, C, H, W] (or [C, H, W], taken as N = 1), as a convolution
+ * geometry with Co = Ci = C (so the same descriptor serves the kernels).
+ *
+ * @example
+ * ```ts
+ * const g = pool2dGeometry([64, 16, 28, 28], 2);
+ * [g.OH, g.OW]; // [14, 14]
+ * ```
+ */
+export function pool2dGeometry(
+  xShape: readonly number[],
+  kernelSize: Pair,
+  options: Pool2dOptions = {},
+): Conv2dGeometry {
+  if (xShape.length !== 4 && xShape.length !== 3) {
+    throw new RangeError(`pool2d: expected 3-D or 4-D input, got shape [${xShape.join(', ')}]`);
+  }
+  const [N, C, H, W] = (xShape.length === 4 ? xShape : [1, ...xShape]) as [number, number, number, number];
+  const [KH, KW] = pair('kernel_size', kernelSize, 1);
+  const [sh, sw] = pair('stride', options.stride ?? kernelSize, 1);
+  const [ph, pw] = pair('padding', options.padding ?? 0, 0);
+  const [dh, dw] = pair('dilation', options.dilation ?? 1, 1);
+  if (2 * ph > KH || 2 * pw > KW) throw new RangeError('pad should be at most half of effective kernel size');
+  const ceil = options.ceil_mode ?? false;
+  const OH = poolOut(H, KH, ph, sh, dh, ceil);
+  const OW = poolOut(W, KW, pw, sw, dw, ceil);
+  if (OH < 1 || OW < 1) {
+    throw new RangeError(
+      `pool2d: Given input size: (${C}x${H}x${W}). Calculated output size: (${C}x${OH}x${OW}). Output size is too small`,
+    );
+  }
+  return { N, Ci: C, H, W, Co: C, KH, KW, sh, sw, ph, pw, dh, dw, groups: C, OH, OW };
+}

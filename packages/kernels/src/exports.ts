@@ -80,4 +80,143 @@ export interface KernelExports {
   conv2dInputGrad(w: number, dy: number, dx: number, desc: number, n0: number, n1: number, ws: number): void;
   conv2dInputGradWorkspaceBytes(desc: number): number;
   conv2dBiasGrad(dy: number, db: number, N: number, Co: number, Q: number): void;
+  maxPool2dForward(x: number, out: number, idx: number, desc: number, p0: number, p1: number): void;
+  maxPool2dBackward(
+    dy: number,
+    idx: number,
+    dx: number,
+    HW: number,
+    OHW: number,
+    p0: number,
+    p1: number,
+  ): void;
+  avgPool2dForward(
+    x: number,
+    out: number,
+    desc: number,
+    countIncludePad: number,
+    divisorOverride: number,
+    win: number,
+    p0: number,
+    p1: number,
+  ): void;
+  avgPool2dBackward(
+    dy: number,
+    dx: number,
+    desc: number,
+    countIncludePad: number,
+    divisorOverride: number,
+    win: number,
+    p0: number,
+    p1: number,
+  ): void;
+  batchNormForwardTrain(
+    x: number,
+    y: number,
+    weight: number,
+    bias: number,
+    saveMean: number,
+    saveInvstd: number,
+    runningMean: number,
+    runningVar: number,
+    N: number,
+    C: number,
+    S: number,
+    eps: number,
+    factor: number,
+    c0: number,
+    c1: number,
+  ): void;
+  batchNormForwardEval(
+    x: number,
+    y: number,
+    weight: number,
+    bias: number,
+    mean: number,
+    variance: number,
+    N: number,
+    C: number,
+    S: number,
+    eps: number,
+    c0: number,
+    c1: number,
+  ): void;
+  batchNormBackward(
+    dy: number,
+    x: number,
+    weight: number,
+    mean: number,
+    invstd: number,
+    dx: number,
+    dweight: number,
+    dbias: number,
+    N: number,
+    C: number,
+    S: number,
+    training: number,
+    c0: number,
+    c1: number,
+  ): void;
+  softmaxForward(x: number, y: number, r: number, inner: number, log: number, o0: number, o1: number): void;
+  softmaxBackward(
+    dy: number,
+    y: number,
+    dx: number,
+    r: number,
+    inner: number,
+    log: number,
+    o0: number,
+    o1: number,
+  ): void;
+  nllLossForward(
+    logp: number,
+    target: number,
+    w: number,
+    loss: number,
+    weightOut: number,
+    N: number,
+    C: number,
+    ignoreIndex: number,
+  ): number;
+  nllLossBackward(
+    target: number,
+    w: number,
+    grad: number,
+    dlogp: number,
+    N: number,
+    C: number,
+    ignoreIndex: number,
+  ): void;
+  sgdStep(
+    p: number,
+    grad: number,
+    buf: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    oneMinusDampening: number,
+    weightDecay: number,
+    nesterov: number,
+    maximize: number,
+    first: number,
+  ): void;
+  adamStep(
+    p: number,
+    grad: number,
+    m: number,
+    v: number,
+    vmax: number,
+    n: number,
+    w1: number,
+    beta2: number,
+    w2: number,
+    eps: number,
+    weightDecay: number,
+    decay: number,
+    negStepSize: number,
+    bc2Sqrt: number,
+    amsgrad: number,
+    decoupled: number,
+    maximize: number,
+  ): void;
 }

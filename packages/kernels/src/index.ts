@@ -13,10 +13,19 @@ export {
   type Conv2dOptions,
   conv2dGeometry,
   type Pair,
+  type Pool2dOptions,
+  pool2dGeometry,
 } from './conv.js';
 export { detectWasmFeatures, type WasmFeatures } from './features.js';
 export { type HeapStats, WasmHeap } from './heap.js';
-export { type GemmEpilogue, Kernels } from './kernels.js';
+export {
+  type AdamOptions,
+  type AvgPool2dOptions,
+  type BatchNormTrainOptions,
+  type GemmEpilogue,
+  Kernels,
+  type SgdOptions,
+} from './kernels.js';
 export { type LoadKernelsOptions, loadKernels, loadKernelsAsync } from './load.js';
 export type { WasmVariant } from './loader.js';
 export {

@@ -3,7 +3,15 @@
  * Pointers are byte addresses into `memory`; counts, shapes, strides and leading dimensions are in
  * elements. Outputs may alias inputs for the elementwise kernels (same pointer, same layout).
  */
-import { type Conv2dGeometry, type Conv2dOptions, conv2dDescriptor, conv2dGeometry } from './conv.js';
+import {
+  type Conv2dGeometry,
+  type Conv2dOptions,
+  conv2dDescriptor,
+  conv2dGeometry,
+  type Pair,
+  type Pool2dOptions,
+  pool2dGeometry,
+} from './conv.js';
 import type { KernelExports } from './exports.js';
 import { type HeapStats, WasmHeap } from './heap.js';
 import type { WasmVariant } from './loader.js';
@@ -33,6 +41,55 @@ export interface GemmEpilogue {
 const FLAG_BIAS_ROW = 1;
 const FLAG_BIAS_COL = 2;
 const FLAG_RELU = 4;
+
+/** Options of {@link Kernels.avgPool2dForward} (torch.nn.functional.avg_pool2d). */
+export interface AvgPool2dOptions extends Omit<Pool2dOptions, 'dilation'> {
+  /** Count padding cells in the divisor. Default true. */
+  count_include_pad?: boolean;
+  /** Divide by this instead of the window size. */
+  divisor_override?: number;
+}
+
+/** Options of {@link Kernels.batchNormTrain}. */
+export interface BatchNormTrainOptions {
+  /** Running mean to update in place (with runningVar), or 0. */
+  runningMean?: number;
+  /** Running (unbiased) variance to update in place, or 0. */
+  runningVar?: number;
+  /** Update factor: r = (1 - momentum) r + momentum * batch stat. Default 0.1 (pass 1/num_batches for momentum=None). */
+  momentum?: number;
+  /** Default 1e-5. */
+  eps?: number;
+}
+
+/** Options of {@link Kernels.sgdStep} (torch.optim.SGD). */
+export interface SgdOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  weight_decay?: number;
+  nesterov?: boolean;
+  maximize?: boolean;
+  /** True on the parameter's first step with momentum: the buffer starts as the gradient. */
+  first?: boolean;
+}
+
+/** Options of {@link Kernels.adamStep} (torch.optim.Adam / AdamW). */
+export interface AdamOptions {
+  lr: number;
+  /** Default [0.9, 0.999]. */
+  betas?: readonly [number, number];
+  /** Default 1e-8. */
+  eps?: number;
+  /** Default 0 (Adam) / 1e-2 (AdamW). */
+  weight_decay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+  /** 1-based step count after this update (torch increments before updating). */
+  step: number;
+  /** AdamW's decoupled weight decay. */
+  decoupled?: boolean;
+}
 
 /** Words of the per-call metadata block: shape + 3 stride rows of MAX_RANK. */
 const META_WORDS = 4 * MAX_RANK;
@@ -450,6 +507,240 @@ export class Kernels {
     this.exports.conv2dBiasGrad(dy, db, N, Co, OH * OW);
   }
 
+  // ---- pooling ----
+
+  /**
+   * max_pool2d: out [N, C, OH, OW] and indices (int32, flat h*W + w within each plane, like PyTorch's
+   * return_indices) from x [N, C, H, W]. Returns the geometry.
+   */
+  maxPool2dForward(
+    x: number,
+    xShape: readonly number[],
+    out: number,
+    indices: number,
+    kernelSize: Pair,
+    options: Pool2dOptions = {},
+  ): Conv2dGeometry {
+    const g = this.setDesc(pool2dGeometry(xShape, kernelSize, options));
+    this.exports.maxPool2dForward(x, out, indices, this.desc, 0, g.N * g.Ci);
+    return g;
+  }
+
+  /** max_pool2d gradient: dx [N, C, H, W] (overwritten) from dy [N, C, OH, OW] and the forward's indices. */
+  maxPool2dBackward(
+    dy: number,
+    indices: number,
+    dx: number,
+    xShape: readonly number[],
+    outHW: readonly [number, number],
+  ): void {
+    const [N, C, H, W] = (xShape.length === 4 ? xShape : [1, ...xShape]) as [number, number, number, number];
+    this.exports.maxPool2dBackward(dy, indices, dx, H * W, outHW[0] * outHW[1], 0, N * C);
+  }
+
+  /** avg_pool2d: out [N, C, OH, OW] from x [N, C, H, W]. Returns the geometry. */
+  avgPool2dForward(
+    x: number,
+    xShape: readonly number[],
+    out: number,
+    kernelSize: Pair,
+    options: AvgPool2dOptions = {},
+  ): Conv2dGeometry {
+    const g = this.setDesc(pool2dGeometry(xShape, kernelSize, options));
+    const [cip, div] = avgFlags(options);
+    this.exports.avgPool2dForward(x, out, this.desc, cip, div, this.meta, 0, g.N * g.Ci);
+    return g;
+  }
+
+  /** avg_pool2d gradient: dx [N, C, H, W] (overwritten) from dy [N, C, OH, OW], same arguments as the forward. */
+  avgPool2dBackward(
+    dy: number,
+    dx: number,
+    xShape: readonly number[],
+    kernelSize: Pair,
+    options: AvgPool2dOptions = {},
+  ): void {
+    const g = this.setDesc(pool2dGeometry(xShape, kernelSize, options));
+    const [cip, div] = avgFlags(options);
+    this.exports.avgPool2dBackward(dy, dx, this.desc, cip, div, this.meta, 0, g.N * g.Ci);
+  }
+
+  // ---- batch norm ----
+
+  /**
+   * Training-mode batch norm over x of shape [N, C, ...] (statistics per channel over N and the rest):
+   * y = (x - mean) / sqrt(var + eps) * weight + bias with the batch mean and biased variance, which are
+   * saved as saveMean and saveInvstd = 1/sqrt(var + eps) (length C) for the backward; running stats
+   * are updated in place with the unbiased variance. weight/bias 0 = affine=False.
+   */
+  batchNormTrain(
+    x: number,
+    y: number,
+    shape: readonly number[],
+    weight: number,
+    bias: number,
+    saveMean: number,
+    saveInvstd: number,
+    options: BatchNormTrainOptions = {},
+  ): void {
+    const [N, C, S] = bnDims(shape);
+    this.exports.batchNormForwardTrain(
+      x,
+      y,
+      weight,
+      bias,
+      saveMean,
+      saveInvstd,
+      options.runningMean ?? 0,
+      options.runningVar ?? 0,
+      N,
+      C,
+      S,
+      options.eps ?? 1e-5,
+      options.momentum ?? 0.1,
+      0,
+      C,
+    );
+  }
+
+  /** Eval-mode batch norm with given statistics: y = (x - mean) / sqrt(var + eps) * weight + bias. */
+  batchNormEval(
+    x: number,
+    y: number,
+    shape: readonly number[],
+    weight: number,
+    bias: number,
+    mean: number,
+    variance: number,
+    eps = 1e-5,
+  ): void {
+    const [N, C, S] = bnDims(shape);
+    this.exports.batchNormForwardEval(x, y, weight, bias, mean, variance, N, C, S, eps, 0, C);
+  }
+
+  /**
+   * Batch norm backward. training: mean/invstd are the forward's saveMean/saveInvstd and dx includes
+   * the statistics' gradient; eval (training = false): pass the running mean and 1/sqrt(running_var + eps),
+   * dx = dy * weight * invstd. dweight/dbias (length C) and dx may each be 0 to skip them.
+   */
+  batchNormBackward(
+    dy: number,
+    x: number,
+    shape: readonly number[],
+    weight: number,
+    mean: number,
+    invstd: number,
+    dx: number,
+    dweight: number,
+    dbias: number,
+    training = true,
+  ): void {
+    const [N, C, S] = bnDims(shape);
+    this.exports.batchNormBackward(dy, x, weight, mean, invstd, dx, dweight, dbias, N, C, S, +training, 0, C);
+  }
+
+  // ---- softmax and NLL ----
+
+  /** softmax (or log_softmax with `log`) over the middle axis of contiguous (outer, r, inner); y may equal x. */
+  softmax(x: number, y: number, outer: number, r: number, inner: number, log = false): void {
+    this.exports.softmaxForward(x, y, r, inner, +log, 0, outer);
+  }
+
+  /** Gradient of {@link softmax} from its output y: dx = y (dy - sum(dy y)), or dy - exp(y) sum(dy) for log. */
+  softmaxBackward(
+    dy: number,
+    y: number,
+    dx: number,
+    outer: number,
+    r: number,
+    inner: number,
+    log = false,
+  ): void {
+    this.exports.softmaxBackward(dy, y, dx, r, inner, +log, 0, outer);
+  }
+
+  /**
+   * Per-sample NLL over logp [N, C] and int32 targets [N]: loss[i] = -w[t_i] logp[i, t_i] and
+   * weightOut[i] = w[t_i] (both 0 for ignoreIndex), so reduction='mean' is sum(loss)/sum(weightOut).
+   * `weight` 0 = all ones. Throws PyTorch's error on an out-of-range target.
+   */
+  nllLoss(
+    logp: number,
+    target: number,
+    weight: number,
+    loss: number,
+    weightOut: number,
+    N: number,
+    C: number,
+    ignoreIndex = -100,
+  ): void {
+    const bad = this.exports.nllLossForward(logp, target, weight, loss, weightOut, N, C, ignoreIndex);
+    if (bad) throw new RangeError(`Target ${this.i32(target + 4 * (bad - 1), 1)[0]} is out of bounds.`);
+  }
+
+  /** NLL gradient: dlogp [N, C] = 0 except dlogp[i, t_i] = -w[t_i] grad[i] (grad per sample, reduction scale included). */
+  nllLossBackward(
+    target: number,
+    weight: number,
+    grad: number,
+    dlogp: number,
+    N: number,
+    C: number,
+    ignoreIndex = -100,
+  ): void {
+    this.exports.nllLossBackward(target, weight, grad, dlogp, N, C, ignoreIndex);
+  }
+
+  // ---- optimizers ----
+
+  /** One torch.optim.SGD update of n parameters in place; `buf` (momentum buffer) may be 0 without momentum. */
+  sgdStep(p: number, grad: number, buf: number, n: number, o: SgdOptions): void {
+    const momentum = o.momentum ?? 0;
+    if (momentum !== 0 && !buf) throw new Error('sgdStep: momentum needs a momentum buffer');
+    this.exports.sgdStep(
+      p,
+      grad,
+      buf,
+      n,
+      o.lr,
+      momentum,
+      1 - (o.dampening ?? 0),
+      o.weight_decay ?? 0,
+      +(o.nesterov ?? false),
+      +(o.maximize ?? false),
+      +(o.first ?? false),
+    );
+  }
+
+  /**
+   * One torch.optim.Adam (or AdamW with `decoupled`) update of n parameters in place, with first and
+   * second moment buffers m, v (zero-initialised before step 1) and vmax for amsgrad (else 0).
+   */
+  adamStep(p: number, grad: number, m: number, v: number, vmax: number, n: number, o: AdamOptions): void {
+    const [beta1, beta2] = o.betas ?? [0.9, 0.999];
+    const wd = o.weight_decay ?? (o.decoupled ? 1e-2 : 0);
+    if (o.amsgrad && !vmax) throw new Error('adamStep: amsgrad needs a max_exp_avg_sq buffer');
+    this.exports.adamStep(
+      p,
+      grad,
+      m,
+      v,
+      vmax,
+      n,
+      1 - beta1,
+      beta2,
+      1 - beta2,
+      o.eps ?? 1e-8,
+      wd,
+      1 - o.lr * wd,
+      -o.lr / (1 - beta1 ** o.step),
+      Math.sqrt(1 - beta2 ** o.step),
+      +(o.amsgrad ?? false),
+      +(o.decoupled ?? false),
+      +(o.maximize ?? false),
+    );
+  }
+
   /** Stops the worker threads (if any); later kernel calls run on the calling thread only. */
   dispose(): void {
     this.pool?.dispose();
@@ -491,7 +782,11 @@ export class Kernels {
     wShape: readonly number[],
     options: Conv2dOptions,
   ): Conv2dGeometry {
-    const g = conv2dGeometry(xShape, wShape, options);
+    return this.setDesc(conv2dGeometry(xShape, wShape, options));
+  }
+
+  /** Writes a geometry as the descriptor the conv and pool kernels read. */
+  private setDesc(g: Conv2dGeometry): Conv2dGeometry {
     this.i32(this.desc, DESC_WORDS).set(conv2dDescriptor(g));
     return g;
   }
@@ -527,4 +822,20 @@ export class Kernels {
     for (let d = 0; d < rank - 1; d++) rows *= m[d]!;
     return rows;
   }
+}
+
+function avgFlags(o: AvgPool2dOptions): [number, number] {
+  const div = o.divisor_override ?? 0;
+  if (o.divisor_override !== undefined && (!Number.isInteger(div) || div <= 0)) {
+    throw new RangeError('divisor must be not zero');
+  }
+  return [+(o.count_include_pad ?? true), div];
+}
+
+/** (N, C, S) of a batch-norm input [N, C, ...]. */
+function bnDims(shape: readonly number[]): [number, number, number] {
+  if (shape.length < 2)
+    throw new RangeError(`batch_norm: expected at least 2-D input [N, C, ...], got [${shape.join(', ')}]`);
+  const S = shape.slice(2).reduce((a, b) => a * b, 1);
+  return [shape[0]!, shape[1]!, S];
 }

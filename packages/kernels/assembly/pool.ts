@@ -1,0 +1,190 @@
+// 2-d max and average pooling over NCHW planes and their gradients. Planes [p0, p1) of the N*C planes
+// are processed per call. Window geometry (descriptor words as in conv.ts, channel count unused):
+//   ih = oh*sh - ph + kh*dh, iw = ow*sw - pw + kw*dw.
+import { at, isNan } from './simd';
+
+const D_H = 2;
+const D_W = 3;
+const D_KH = 5;
+const D_KW = 6;
+const D_SH = 7;
+const D_SW = 8;
+const D_PH = 9;
+const D_PW = 10;
+const D_DH = 11;
+const D_DW = 12;
+const D_OH = 14;
+const D_OW = 15;
+
+function field(d: usize, i: i32): i32 {
+  return load<i32>(d + ((<usize>i) << 2));
+}
+
+/**
+ * Max pooling: out = max over each window (padding never wins), idx = flat h*W + w of the max within
+ * its plane (torch's indices); the first max wins and a NaN counts as the max, like PyTorch.
+ */
+export function maxPool2dForward(x: usize, out: usize, idx: usize, d: usize, p0: i32, p1: i32): void {
+  const H = field(d, D_H);
+  const W = field(d, D_W);
+  const KH = field(d, D_KH);
+  const KW = field(d, D_KW);
+  const sh = field(d, D_SH);
+  const sw = field(d, D_SW);
+  const ph = field(d, D_PH);
+  const pw = field(d, D_PW);
+  const dh = field(d, D_DH);
+  const dw = field(d, D_DW);
+  const OH = field(d, D_OH);
+  const OW = field(d, D_OW);
+  for (let p = p0; p < p1; p++) {
+    const plane = at(x, p * H * W);
+    const o = p * OH * OW;
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        let best: f32 = -Infinity;
+        let bi = -1;
+        for (let kh = 0; kh < KH; kh++) {
+          const ih = oh * sh - ph + kh * dh;
+          if (ih < 0 || ih >= H) continue;
+          for (let kw = 0; kw < KW; kw++) {
+            const iw = ow * sw - pw + kw * dw;
+            if (iw < 0 || iw >= W) continue;
+            const v = load<f32>(at(plane, ih * W + iw));
+            // A NaN wins and stays (nothing compares greater than NaN afterwards).
+            if (v > best || bi < 0 || (isNan(v) && !isNan(best))) {
+              best = v;
+              bi = ih * W + iw;
+            }
+          }
+        }
+        store<f32>(at(out, o + oh * OW + ow), best);
+        store<i32>(at(idx, o + oh * OW + ow), bi);
+      }
+    }
+  }
+}
+
+/** Max pooling gradient: dx = 0, then dx[plane][idx] += dy for every output (overlapping windows add). */
+export function maxPool2dBackward(
+  dy: usize,
+  idx: usize,
+  dx: usize,
+  HW: i32,
+  OHW: i32,
+  p0: i32,
+  p1: i32,
+): void {
+  memory.fill(at(dx, p0 * HW), 0, (<usize>((p1 - p0) * HW)) << 2);
+  for (let p = p0; p < p1; p++) {
+    const plane = at(dx, p * HW);
+    const o = p * OHW;
+    for (let i = 0; i < OHW; i++) {
+      const j = load<i32>(at(idx, o + i));
+      store<f32>(at(plane, j), load<f32>(at(plane, j)) + load<f32>(at(dy, o + i)));
+    }
+  }
+}
+
+/**
+ * Window [h0, h1) x [w0, w1) and its divisor for avg pooling, as PyTorch computes them: the window is
+ * clipped to the padded input for count_include_pad, to the input otherwise; divisorOverride > 0 wins.
+ */
+function avgWindowDivisor(
+  oh: i32,
+  ow: i32,
+  d: usize,
+  countIncludePad: bool,
+  divisorOverride: i32,
+  out: usize,
+): i32 {
+  const H = field(d, D_H);
+  const W = field(d, D_W);
+  const ph = field(d, D_PH);
+  const pw = field(d, D_PW);
+  let h0 = oh * field(d, D_SH) - ph;
+  let w0 = ow * field(d, D_SW) - pw;
+  let h1 = min(h0 + field(d, D_KH), H + ph);
+  let w1 = min(w0 + field(d, D_KW), W + pw);
+  const poolSize = (h1 - h0) * (w1 - w0);
+  h0 = max(h0, 0);
+  w0 = max(w0, 0);
+  h1 = min(h1, H);
+  w1 = min(w1, W);
+  store<i32>(out, h0);
+  store<i32>(out, h1, 4);
+  store<i32>(out, w0, 8);
+  store<i32>(out, w1, 12);
+  if (divisorOverride > 0) return divisorOverride;
+  return countIncludePad ? poolSize : (h1 - h0) * (w1 - w0);
+}
+
+/** Average pooling (dilation is not part of avg_pool2d). `win` is 16 bytes of scratch. */
+export function avgPool2dForward(
+  x: usize,
+  out: usize,
+  d: usize,
+  countIncludePad: i32,
+  divisorOverride: i32,
+  win: usize,
+  p0: i32,
+  p1: i32,
+): void {
+  const H = field(d, D_H);
+  const W = field(d, D_W);
+  const OH = field(d, D_OH);
+  const OW = field(d, D_OW);
+  for (let p = p0; p < p1; p++) {
+    const plane = at(x, p * H * W);
+    const o = p * OH * OW;
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const div = avgWindowDivisor(oh, ow, d, countIncludePad !== 0, divisorOverride, win);
+        const h0 = load<i32>(win);
+        const h1 = load<i32>(win, 4);
+        const w0 = load<i32>(win, 8);
+        const w1 = load<i32>(win, 12);
+        let s: f32 = 0;
+        for (let ih = h0; ih < h1; ih++)
+          for (let iw = w0; iw < w1; iw++) s += load<f32>(at(plane, ih * W + iw));
+        store<f32>(at(out, o + oh * OW + ow), s / <f32>div);
+      }
+    }
+  }
+}
+
+/** Average pooling gradient: dx = 0, then each dy spreads dy/divisor over its window. */
+export function avgPool2dBackward(
+  dy: usize,
+  dx: usize,
+  d: usize,
+  countIncludePad: i32,
+  divisorOverride: i32,
+  win: usize,
+  p0: i32,
+  p1: i32,
+): void {
+  const H = field(d, D_H);
+  const W = field(d, D_W);
+  const OH = field(d, D_OH);
+  const OW = field(d, D_OW);
+  memory.fill(at(dx, p0 * H * W), 0, (<usize>((p1 - p0) * H * W)) << 2);
+  for (let p = p0; p < p1; p++) {
+    const plane = at(dx, p * H * W);
+    const o = p * OH * OW;
+    for (let oh = 0; oh < OH; oh++) {
+      for (let ow = 0; ow < OW; ow++) {
+        const div = avgWindowDivisor(oh, ow, d, countIncludePad !== 0, divisorOverride, win);
+        const g = load<f32>(at(dy, o + oh * OW + ow)) / <f32>div;
+        const h0 = load<i32>(win);
+        const h1 = load<i32>(win, 4);
+        const w0 = load<i32>(win, 8);
+        const w1 = load<i32>(win, 12);
+        for (let ih = h0; ih < h1; ih++) {
+          for (let iw = w0; iw < w1; iw++)
+            store<f32>(at(plane, ih * W + iw), load<f32>(at(plane, ih * W + iw)) + g);
+        }
+      }
+    }
+  }
+}
