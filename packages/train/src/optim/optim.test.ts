@@ -161,6 +161,17 @@ describe('Optimizer', () => {
     );
   });
 
+  it('updates parameters in place, so autograd notices a step between forward and backward', () => {
+    const p = tensor([1, 2, 3], { requires_grad: true });
+    const storage = p.storage;
+    const y = p.mul(p).sum();
+    p.grad = tensor([1, 1, 1]);
+    new SGD([p], { lr: 0.5 }).step();
+    expect(p.storage).toBe(storage);
+    expect(p.tolist()).toEqual([0.5, 1.5, 2.5]);
+    expect(() => y.backward()).toThrow(/modified by an inplace operation/);
+  });
+
   it('AdamW defaults to decoupled weight decay 1e-2', () => {
     const opt = new AdamW([tensor([1], { requires_grad: true })]);
     expect(opt.param_groups[0]!.weight_decay).toBe(0.01);

@@ -3,9 +3,9 @@
  * lazily created per-parameter state, `zero_grad`, and `state_dict`/`load_state_dict` in PyTorch's
  * structure (state keyed by the parameter's index across all groups, groups listing indices).
  *
- * Updates run on flat float32 copies of each parameter and gradient (see `param-io.ts`): the math is
- * elementwise, so one read and one write per parameter per step is all the tensor library is asked
- * for, and the arithmetic follows PyTorch's single-tensor (CPU default) code path line by line.
+ * Updates run on flat float32 arrays of each parameter and gradient (views of their storage where
+ * possible, see `param-io.ts`): the math is elementwise, and the arithmetic follows PyTorch's
+ * single-tensor (CPU default) code path op by op, rounding as its float32 kernels do.
  */
 import type { Tensor } from '@minidl/tensor';
 import { readValues, stateTensor, tensorValues, writeValues } from './param-io.js';
@@ -126,8 +126,10 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     for (const group of this.param_groups) {
       for (const p of group.params) {
         if (p.grad == null) continue;
-        const param = readValues(p);
+        // the gradient first: copying a non-contiguous one may allocate, which must not happen
+        // while a view of the parameter's storage is held
         const grad = readValues(p.grad);
+        const param = readValues(p);
         let state = this.state.get(p);
         if (state === undefined) {
           state = this.initState(group, param.length);
