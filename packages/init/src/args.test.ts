@@ -84,3 +84,21 @@ describe('zero-element tensors', () => {
     warn.mockRestore();
   });
 });
+
+describe('parameters that require grad', () => {
+  it('are filled in place without recording autograd, and stay leaves', () => {
+    const w = empty([4, 3], { requires_grad: true });
+    for (const f of [
+      () => kaiming_normal_(w),
+      () => xavier_uniform_(w),
+      () => trunc_normal_(w),
+      () => orthogonal_(w),
+      () => sparse_(w, 0.5),
+    ]) {
+      expect(f()).toBe(w);
+      expect(w.requires_grad).toBe(true);
+      expect(w.is_leaf).toBe(true);
+      expect(w.grad_fn ?? null).toBeNull();
+    }
+  });
+});

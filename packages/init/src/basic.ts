@@ -6,13 +6,17 @@ import { type GeneratorOptions, generatorOption } from './tensor-io.js';
 
 /** Keyword form of {@link uniform_}'s arguments. */
 export interface UniformOptions extends GeneratorOptions {
+  /** Lower bound. Default 0. */
   a?: number;
+  /** Upper bound (exclusive). Default 1. */
   b?: number;
 }
 
 /** Keyword form of {@link normal_}'s arguments. */
 export interface NormalOptions extends GeneratorOptions {
+  /** Mean. Default 0. */
   mean?: number;
+  /** Standard deviation (>= 0). Default 1. */
   std?: number;
 }
 

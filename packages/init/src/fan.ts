@@ -2,12 +2,18 @@
  * Fan-in and fan-out of a weight, as `torch.nn.init._calculate_fan_in_and_fan_out`.
  */
 
-/** A shape, or anything that has one (a Tensor, a Parameter). */
-export type ShapeLike = readonly number[] | { readonly shape: readonly number[] };
+/** Anything with a shape: a Tensor, a Parameter. */
+export interface HasShape {
+  /** Sizes of the dimensions, outermost first. */
+  readonly shape: readonly number[];
+}
+
+/** A shape, or anything that has one. */
+export type ShapeLike = readonly number[] | HasShape;
 
 /** The shape of a {@link ShapeLike}. */
 export function shapeOf(x: ShapeLike): readonly number[] {
-  return Array.isArray(x) ? (x as readonly number[]) : (x as { readonly shape: readonly number[] }).shape;
+  return Array.isArray(x) ? (x as readonly number[]) : (x as HasShape).shape;
 }
 
 /**
@@ -39,7 +45,14 @@ export function calculate_fan_in_and_fan_out(tensor: ShapeLike): [number, number
   return [shape[1]! * receptiveField, shape[0]! * receptiveField];
 }
 
-/** PyTorch's private name, for code ported line by line. Same as {@link calculate_fan_in_and_fan_out}. */
+/**
+ * PyTorch's private name, for code ported line by line. Same as {@link calculate_fan_in_and_fan_out}.
+ *
+ * @example
+ * ```ts
+ * const [fan_in, fan_out] = init._calculate_fan_in_and_fan_out(w);
+ * ```
+ */
 export const _calculate_fan_in_and_fan_out = calculate_fan_in_and_fan_out;
 
 /** Which fan a Kaiming initialisation preserves the variance over. */

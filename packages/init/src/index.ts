@@ -29,6 +29,7 @@ export {
   calculate_correct_fan,
   calculate_fan_in_and_fan_out,
   type FanMode,
+  type HasShape,
   type ShapeLike,
 } from './fan.js';
 export { calculate_gain } from './gain.js';
@@ -45,14 +46,22 @@ export { type KaimingOptions, kaiming_std, uniform_bound, xavier_std } from './s
 export { type SparseOptions, sparse_, sparseValues } from './sparse.js';
 export { type DiracOptions, dirac_, diracValues, eye_, eyeValues } from './structured.js';
 export {
+  type ConstantScheme,
+  type FixedScheme,
   format_init_table,
+  type GainScheme,
   type InitScheme,
   type InitStats,
   type InitTableRow,
   init_stats,
+  type KaimingScheme,
   type ModuleLike,
+  type NormalScheme,
   type ParameterOwner,
+  type TruncNormalScheme,
   tabulate_init,
+  type UniformScheme,
+  type VarianceScalingScheme,
   type WeightEntry,
 } from './table.js';
 export type { GeneratorOptions } from './tensor-io.js';

@@ -3,34 +3,95 @@
  * gets. For docs and the experiments app ("what does Kaiming do to a 3x3 conv with 32 inputs?").
  */
 import { normCdf } from './erf.js';
-import { calculate_fan_in_and_fan_out } from './fan.js';
+import { calculate_fan_in_and_fan_out, type HasShape } from './fan.js';
 import { calculate_gain } from './gain.js';
 import { type KaimingOptions, kaiming_std, uniform_bound, xavier_std } from './schemes.js';
+import type { TruncNormalParams } from './trunc-normal.js';
 import {
   TRUNCATED_NORMAL_STD,
   type VarianceScalingParams,
   variance_scaling_variance,
 } from './variance-scaling.js';
 
+/** `uniform_(w, a, b)`. */
+export interface UniformScheme {
+  /** Scheme name. */
+  name: 'uniform';
+  /** Lower bound. Default 0. */
+  a?: number;
+  /** Upper bound. Default 1. */
+  b?: number;
+}
+
+/** `normal_(w, mean, std)`. */
+export interface NormalScheme {
+  /** Scheme name. */
+  name: 'normal';
+  /** Mean. Default 0. */
+  mean?: number;
+  /** Standard deviation. Default 1. */
+  std?: number;
+}
+
+/** `trunc_normal_(w, mean, std, a, b)`. */
+export interface TruncNormalScheme extends Partial<TruncNormalParams> {
+  /** Scheme name. */
+  name: 'trunc_normal';
+}
+
+/** `constant_(w, val)`, `zeros_(w)` or `ones_(w)`. */
+export interface ConstantScheme {
+  /** Scheme name. */
+  name: 'constant' | 'zeros' | 'ones';
+  /** The value, for `'constant'`. */
+  val?: number;
+}
+
+/** `xavier_uniform_(w, gain)` / `xavier_normal_(w, gain)`, or `orthogonal_(w, gain)`. */
+export interface GainScheme {
+  /** Scheme name. */
+  name: 'xavier_uniform' | 'xavier_normal' | 'orthogonal';
+  /** Scaling factor. Default 1. */
+  gain?: number;
+}
+
+/** `kaiming_uniform_(w, { a, mode, nonlinearity })` / `kaiming_normal_(...)`. */
+export interface KaimingScheme extends KaimingOptions {
+  /** Scheme name. */
+  name: 'kaiming_uniform' | 'kaiming_normal';
+}
+
+/** `variance_scaling_(w, { scale, mode, distribution })`. */
+export interface VarianceScalingScheme extends VarianceScalingParams {
+  /** Scheme name. */
+  name: 'variance_scaling';
+}
+
+/**
+ * Schemes without parameters: `lecun_normal_`, `lecun_uniform_`, and `'pytorch_default'`, the
+ * `reset_parameters` of nn.Linear / nn.ConvNd (kaiming_uniform_ with a = sqrt(5): bound 1/sqrt(fan_in)).
+ */
+export interface FixedScheme {
+  /** Scheme name. */
+  name: 'lecun_normal' | 'lecun_uniform' | 'pytorch_default';
+}
+
 /** An initialisation scheme by name, with its parameters (PyTorch's names and defaults). */
 export type InitScheme =
-  | { name: 'uniform'; a?: number; b?: number }
-  | { name: 'normal'; mean?: number; std?: number }
-  | { name: 'trunc_normal'; mean?: number; std?: number; a?: number; b?: number }
-  | { name: 'constant'; val: number }
-  | { name: 'zeros' }
-  | { name: 'ones' }
-  | { name: 'xavier_uniform' | 'xavier_normal'; gain?: number }
-  | ({ name: 'kaiming_uniform' | 'kaiming_normal' } & KaimingOptions)
-  | { name: 'orthogonal'; gain?: number }
-  | ({ name: 'variance_scaling' } & VarianceScalingParams)
-  | { name: 'lecun_normal' | 'lecun_uniform' }
-  /** nn.Linear / nn.ConvNd `reset_parameters`: kaiming_uniform_ with a = sqrt(5), bound 1/sqrt(fan_in). */
-  | { name: 'pytorch_default' };
+  | UniformScheme
+  | NormalScheme
+  | TruncNormalScheme
+  | ConstantScheme
+  | GainScheme
+  | KaimingScheme
+  | VarianceScalingScheme
+  | FixedScheme;
 
 /** What a scheme does to one weight of a given shape. */
 export interface InitStats {
+  /** Inputs summed into one output unit: `in * prod(kernel)`. */
   fan_in: number;
+  /** Outputs one input unit feeds: `out * prod(kernel)`. */
   fan_out: number;
   /** The gain factor (`calculate_gain`, the Xavier/orthogonal gain, sqrt(scale)); null if none applies. */
   gain: number | null;
@@ -89,7 +150,7 @@ export function init_stats(shape: readonly number[], scheme: InitScheme): InitSt
     case 'constant':
     case 'zeros':
     case 'ones': {
-      const val = scheme.name === 'constant' ? scheme.val : scheme.name === 'ones' ? 1 : 0;
+      const val = scheme.name === 'constant' ? (scheme.val ?? 0) : scheme.name === 'ones' ? 1 : 0;
       return { ...base, mean: val, gain: null, distribution: 'constant', std: 0, bound: null };
     }
     case 'xavier_uniform':
@@ -157,27 +218,36 @@ function truncatedMoments(mean: number, std: number, a: number, b: number): { me
 
 /** One weight to tabulate: its name, shape and (optionally) the kind of layer that owns it. */
 export interface WeightEntry {
+  /** Dotted name, e.g. `conv1.weight`. */
   name: string;
+  /** The weight's shape, PyTorch layout `[out, in, *kernel]`. */
   shape: readonly number[];
+  /** Class name of the owning layer, e.g. `Conv2d`, when known. */
   kind?: string;
 }
 
 /** Anything with PyTorch's `named_modules()` (an `nn.Module`), seen structurally. */
 export interface ModuleLike {
+  /** `[dotted name, module]` pairs, the root first with name `''`. */
   named_modules(): Iterable<[string, unknown]>;
 }
 
 /** Anything with PyTorch's `named_parameters()`, seen structurally. */
 export interface ParameterOwner {
-  named_parameters(): Iterable<[string, { readonly shape: readonly number[] }]>;
+  /** `[dotted name, parameter]` pairs. */
+  named_parameters(): Iterable<[string, HasShape]>;
 }
 
 /** A row of {@link tabulate_init}. */
 export interface InitTableRow extends InitStats {
+  /** The weight's dotted name. */
   name: string;
+  /** Class name of the owning layer, or null when not known. */
   kind: string | null;
+  /** The weight's shape. */
   shape: number[];
-  scheme: string;
+  /** The scheme's name. */
+  scheme: InitScheme['name'];
 }
 
 /** The weights (>= 2 dimensions) of a model or list, in order. */

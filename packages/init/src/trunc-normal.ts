@@ -13,9 +13,13 @@ const f32 = Math.fround;
 
 /** Parameters of a truncated normal, with PyTorch's names. */
 export interface TruncNormalParams {
+  /** Mean of the (untruncated) normal. */
   mean: number;
+  /** Standard deviation of the (untruncated) normal. */
   std: number;
+  /** Lower cutoff (an absolute value, not in units of std). */
   a: number;
+  /** Upper cutoff (an absolute value, not in units of std). */
   b: number;
 }
 
@@ -35,6 +39,11 @@ export interface TruncNormalParams {
  * only when `log(u)` lands within an ulp of the threshold.
  *
  * @throws 'float division by zero' for std = 0, as Python does.
+ *
+ * @example
+ * ```ts
+ * truncNormalSamples(default_generator, 100, { mean: 0, std: 0.02, a: -0.04, b: 0.04 });
+ * ```
  */
 export function truncNormalSamples(
   gen: Generator,

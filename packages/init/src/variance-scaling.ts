@@ -13,6 +13,11 @@ import { warn } from './warn.js';
  * Standard deviation of N(0, 1) truncated to [-2, 2]: `sqrt(1 - 4 phi(2) / (2 Phi(2) - 1))`.
  * Dividing by it makes a normal truncated at two (pre-correction) standard deviations have the
  * intended variance (the constant JAX and Keras use).
+ *
+ * @example
+ * ```ts
+ * const s = Math.sqrt(1 / fan_in) / TRUNCATED_NORMAL_STD; // lecun_normal_'s pre-truncation std
+ * ```
  */
 export const TRUNCATED_NORMAL_STD = 0.8796256610342398;
 
