@@ -21,7 +21,10 @@ export {
 export { LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './modules/activation.js';
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, type BatchNormLayerOptions } from './modules/batchnorm.js';
 export { Sequential } from './modules/container.js';
+export { Conv2d, type Conv2dLayerOptions } from './modules/conv.js';
+export { Dropout } from './modules/dropout.js';
 export { Flatten } from './modules/flatten.js';
 export { type BiasArg, Identity, Linear } from './modules/linear.js';
 export { CrossEntropyLoss, MSELoss, NLLLoss } from './modules/loss.js';
+export { AvgPool2d, MaxPool2d } from './modules/pooling.js';
 export { Parameter } from './parameter.js';

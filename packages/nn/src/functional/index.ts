@@ -9,6 +9,13 @@
  * ```
  * @module
  */
+
+export {
+  type BatchNormOptions,
+  batch_norm,
+  type DropoutOptions,
+  dropout,
+} from '@minidl/tensor';
 export {
   type DimArg,
   type InplaceArg,
@@ -19,7 +26,8 @@ export {
   softmax,
   tanh,
 } from './activation.js';
+export { type Conv2dOptions, conv2d } from './conv.js';
 export { flatten, linear } from './linear.js';
 export { type CrossEntropyOptions, cross_entropy, mse_loss, type NLLLossOptions, nll_loss } from './loss.js';
-export { type BatchNormOptions, batch_norm } from './normalization.js';
+export { type AvgPoolOptions, avg_pool2d, type MaxPool2dOptions, max_pool2d } from './pooling.js';
 export type { Reduction } from './reduction.js';

@@ -2,7 +2,6 @@
 
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
-import { batch_norm } from '../functional/normalization.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyBool, pyFloat } from '../pyformat.js';
@@ -89,13 +88,18 @@ export abstract class BatchNormBase extends Module {
       if (this.momentum === null) factor = 1 / tracked.item();
     }
     const useRunning = !this.training || this.track_running_stats;
-    return batch_norm(input, useRunning ? this.running_mean : null, useRunning ? this.running_var : null, {
-      weight: this.weight,
-      bias: this.bias,
-      training: this.training || (this.running_mean === null && this.running_var === null),
-      momentum: factor,
-      eps: this.eps,
-    });
+    return torch.batch_norm(
+      input,
+      useRunning ? this.running_mean : null,
+      useRunning ? this.running_var : null,
+      {
+        weight: this.weight,
+        bias: this.bias,
+        training: this.training || (this.running_mean === null && this.running_var === null),
+        momentum: factor,
+        eps: this.eps,
+      },
+    );
   }
 
   override extra_repr(): string {

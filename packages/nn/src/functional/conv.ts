@@ -1,0 +1,67 @@
+/**
+ * `F.conv2d`: PyTorch's 2-d convolution on top of the tensor op, adding what it leaves out —
+ * padding='same' when the total padding d * (k - 1) is odd (an even kernel). PyTorch then pads
+ * floor(total / 2) on the left/top and the rest on the right/bottom (ATen's `_convolution_mode`):
+ * we zero-pad the input by the extra element on the right/bottom and convolve with the symmetric
+ * floor(total / 2).
+ */
+
+import type { Conv2dOptions, Pair, Tensor } from '@minidl/tensor';
+import * as torch from '@minidl/tensor';
+
+export type { Conv2dOptions, Pair };
+
+/** `(a, a)` for a number, the pair itself otherwise. */
+export function pair(v: Pair): [number, number] {
+  return typeof v === 'number' ? [v, v] : [v[0], v[1]];
+}
+
+/**
+ * Zero-pads the last two dims of an NCHW tensor by `bottom` rows and `right` columns; the backward
+ * crops the gradient back (PyTorch's `constant_pad_nd` for the cases 'same' needs).
+ */
+class PadBottomRight extends torch.autograd.Function {
+  static override forward(ctx: torch.autograd.FunctionCtx, x: Tensor, bottom: number, right: number): Tensor {
+    const [n, c, h, w] = x.shape as [number, number, number, number];
+    ctx.h = h;
+    ctx.w = w;
+    const out = torch.zeros([n, c, h + bottom, w + right]);
+    out.narrow(2, 0, h).narrow(3, 0, w).copy_(x);
+    return out;
+  }
+
+  static override backward(ctx: torch.autograd.FunctionCtx, g: Tensor): (Tensor | null)[] {
+    return [g.narrow(2, 0, ctx.h as number).narrow(3, 0, ctx.w as number), null, null];
+  }
+}
+
+/**
+ * 2-d convolution (cross-correlation) of an NCHW (or CHW) input with OIHW weights, as `F.conv2d`.
+ *
+ * @example
+ * ```ts
+ * F.conv2d(x, conv.weight, conv.bias, { padding: 1 }); // [N, 1, 28, 28] -> [N, 16, 28, 28]
+ * F.conv2d(x, w, null, { padding: 'same', dilation: 2 });
+ * ```
+ */
+export function conv2d(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options: Conv2dOptions = {},
+): Tensor {
+  if (options.padding !== 'same' || weight.ndim !== 4 || (input.ndim !== 4 && input.ndim !== 3)) {
+    return torch.conv2d(input, weight, bias ?? null, options);
+  }
+  const [dh, dw] = pair(options.dilation ?? 1);
+  const total = [dh * (weight.shape[2]! - 1), dw * (weight.shape[3]! - 1)] as const;
+  const extra = [total[0] % 2, total[1] % 2] as const;
+  if (extra[0] === 0 && extra[1] === 0) return torch.conv2d(input, weight, bias ?? null, options);
+  const [sh, sw] = pair(options.stride ?? 1);
+  if (sh !== 1 || sw !== 1) throw new Error("padding='same' is not supported for strided convolutions");
+  const batched = input.ndim === 4 ? input : input.unsqueeze(0);
+  const padded = PadBottomRight.apply(batched, extra[0], extra[1]);
+  const symmetric: [number, number] = [(total[0] - extra[0]) / 2, (total[1] - extra[1]) / 2];
+  const out = torch.conv2d(padded, weight, bias ?? null, { ...options, padding: symmetric });
+  return input.ndim === 4 ? out : out.squeeze(0);
+}

@@ -1,0 +1,101 @@
+/** `nn.MaxPool2d` and `nn.AvgPool2d`. */
+
+import type { MaxPool2dOptions, Pair, Tensor } from '@minidl/tensor';
+import { type AvgPoolOptions, avg_pool2d, max_pool2d, splitStride } from '../functional/pooling.js';
+import { Module } from '../module.js';
+import { pyBool, pyTuple } from '../pyformat.js';
+
+/** An int or pair as PyTorch prints the value it was given: `2` or `(2, 3)`. */
+function show(v: Pair): string {
+  return typeof v === 'number' ? String(v) : pyTuple(v);
+}
+
+/**
+ * Max over each window, as `torch.nn.MaxPool2d`; stride defaults to the kernel size.
+ *
+ * @example
+ * ```ts
+ * new nn.MaxPool2d(2, 2).forward(torch.zeros([1, 32, 28, 28])).shape; // [1, 32, 14, 14]
+ * new nn.MaxPool2d(3, { stride: 2, padding: 1, ceil_mode: true });
+ * ```
+ */
+export class MaxPool2d extends Module {
+  readonly kernel_size: Pair;
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly dilation: Pair;
+  readonly return_indices: boolean;
+  readonly ceil_mode: boolean;
+
+  constructor(kernel_size: Pair, stride?: Pair | null | MaxPool2dOptions, options: MaxPool2dOptions = {}) {
+    super();
+    const o = splitStride(stride, options);
+    this.kernel_size = kernel_size;
+    this.stride = o.stride ?? kernel_size;
+    this.padding = o.padding ?? 0;
+    this.dilation = o.dilation ?? 1;
+    this.return_indices = o.return_indices ?? false;
+    this.ceil_mode = o.ceil_mode ?? false;
+  }
+
+  /** The pooled output, or `[output, indices]` when built with `return_indices: true`. */
+  forward(input: Tensor): Tensor | [Tensor, Tensor] {
+    return max_pool2d(input, this.kernel_size, {
+      stride: this.stride,
+      padding: this.padding,
+      dilation: this.dilation,
+      ceil_mode: this.ceil_mode,
+      return_indices: this.return_indices,
+    });
+  }
+
+  override extra_repr(): string {
+    return (
+      `kernel_size=${show(this.kernel_size)}, stride=${show(this.stride)}, padding=${show(this.padding)}, ` +
+      `dilation=${show(this.dilation)}, ceil_mode=${pyBool(this.ceil_mode)}`
+    );
+  }
+}
+
+/**
+ * Mean over each window, as `torch.nn.AvgPool2d`; stride defaults to the kernel size and zero
+ * padding counts in the divisor unless `count_include_pad: false`.
+ *
+ * @example
+ * ```ts
+ * new nn.AvgPool2d(2).forward(torch.ones([1, 1, 4, 4])).shape; // [1, 1, 2, 2]
+ * ```
+ */
+export class AvgPool2d extends Module {
+  readonly kernel_size: Pair;
+  readonly stride: Pair;
+  readonly padding: Pair;
+  readonly ceil_mode: boolean;
+  readonly count_include_pad: boolean;
+  readonly divisor_override: number | null;
+
+  constructor(kernel_size: Pair, stride?: Pair | null | AvgPoolOptions, options: AvgPoolOptions = {}) {
+    super();
+    const o = splitStride(stride, options);
+    this.kernel_size = kernel_size;
+    this.stride = o.stride ?? kernel_size;
+    this.padding = o.padding ?? 0;
+    this.ceil_mode = o.ceil_mode ?? false;
+    this.count_include_pad = o.count_include_pad ?? true;
+    this.divisor_override = o.divisor_override ?? null;
+  }
+
+  forward(input: Tensor): Tensor {
+    return avg_pool2d(input, this.kernel_size, {
+      stride: this.stride,
+      padding: this.padding,
+      ceil_mode: this.ceil_mode,
+      count_include_pad: this.count_include_pad,
+      divisor_override: this.divisor_override,
+    });
+  }
+
+  override extra_repr(): string {
+    return `kernel_size=${show(this.kernel_size)}, stride=${show(this.stride)}, padding=${show(this.padding)}`;
+  }
+}
