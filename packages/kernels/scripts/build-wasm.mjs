@@ -48,13 +48,14 @@ function upToDate() {
 
 if (process.argv.includes('--if-missing') && upToDate()) process.exit(0);
 mkdirSync(outDir, { recursive: true });
+process.chdir(root); // asc resolves the entry file and its imports against the working directory
 const started = performance.now();
 const results = await Promise.all(
   Object.entries(VARIANTS).map(async ([name, flags]) => {
-    const args = [...COMMON, ...flags, '--outFile', join('build', name)];
+    const args = [...COMMON, ...flags, '--outFile', join(outDir, name)];
     let log = '';
     const stream = { write: (s) => (log += s) };
-    const { error } = await asc.main(args, { stdout: stream, stderr: stream, baseDir: root });
+    const { error } = await asc.main(args, { stdout: stream, stderr: stream });
     return { name, error, log };
   }),
 );
