@@ -261,7 +261,6 @@ export function helpText(schemeDescriptions: Record<string, string>): string {
   const schemes = SCHEMES.map((s) => `  ${s.padEnd(18)}${schemeDescriptions[s] ?? ''}`);
   return [
     'Usage: minidl-experiments [options]',
-    '       minidl-experiments export-data DIR   (write the embedded MNIST split as IDX files)',
     '',
     'Trains the tutorial MNIST CNN (or a deep ReLU MLP) once per init scheme and seed and writes',
     'summary.json, CSV files, SVG/PNG plots and a self-contained report.html to --out.',

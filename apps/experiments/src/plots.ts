@@ -12,6 +12,8 @@ import { type ChartSpec, lineChart, PALETTE, type Series } from './svg-chart.js'
 export interface Figure {
   name: string;
   title: string;
+  /** One or two sentences saying what is drawn, shown under the figure in the report. */
+  caption: string;
   svg: string;
 }
 
@@ -90,11 +92,14 @@ export function figures(runs: RunRecord[], reference: RunRecord[]): Figure[] {
   const perEpoch =
     (key: 'test_acc' | 'test_loss'): Extract =>
     (r) => [{ x: 0, y: r.init[key] }, ...r.history.map((h) => ({ x: h.epoch, y: h[key] }))];
-  const specs: [string, ChartSpec][] = [
+  const seeds = 'Lines: mean across seeds; band: mean ± std.';
+  const dashed = reference.length > 0 ? ' Dashed: PyTorch reference.' : '';
+  const specs: [string, string, ChartSpec][] = [
     [
       'train-loss',
+      `Training cross-entropy averaged over each logging window. ${seeds}${dashed}`,
       {
-        title: 'Training loss (mean over each logging window; band: mean ± std across seeds)',
+        title: 'Training loss',
         xLabel: 'step',
         yLabel: 'cross-entropy',
         series: seriesOf(runs, reference, (r) => r.steps.map((s) => ({ x: s.step, y: s.loss })), false),
@@ -102,8 +107,9 @@ export function figures(runs: RunRecord[], reference: RunRecord[]): Figure[] {
     ],
     [
       'test-accuracy',
+      `Accuracy on the test split after each epoch; epoch 0 is at initialisation. ${seeds}${dashed}`,
       {
-        title: 'Test accuracy per epoch (epoch 0: at initialisation)',
+        title: 'Test accuracy',
         xLabel: 'epoch',
         yLabel: 'accuracy',
         yDomain: [0, 1],
@@ -112,8 +118,9 @@ export function figures(runs: RunRecord[], reference: RunRecord[]): Figure[] {
     ],
     [
       'test-loss',
+      `Cross-entropy on the test split after each epoch; epoch 0 is at initialisation. ${seeds}${dashed}`,
       {
-        title: 'Test loss per epoch (epoch 0: at initialisation)',
+        title: 'Test loss',
         xLabel: 'epoch',
         yLabel: 'cross-entropy',
         series: seriesOf(runs, reference, perEpoch('test_loss'), true),
@@ -121,24 +128,15 @@ export function figures(runs: RunRecord[], reference: RunRecord[]): Figure[] {
     ],
     [
       'activation-std-init',
-      perLayer(
-        runs,
-        reference,
-        'act_std',
-        'Std of each layer’s output at initialisation (fixed batch)',
-        'std (log)',
-      ),
+      'Std of each Conv2d/Linear output (pre-activation) on a fixed batch at initialisation, log scale. ' +
+        'Constant across depth means the scheme preserves the signal (He et al. 2015); shrinking means it vanishes.',
+      perLayer(runs, reference, 'act_std', 'Layer output std at initialisation', 'std (log)'),
     ],
     [
       'grad-norm-init',
-      perLayer(
-        runs,
-        reference,
-        'grad_norm',
-        'Gradient norm ‖dL/dW‖ per layer at initialisation',
-        'L2 norm (log)',
-      ),
+      'L2 norm of the gradient of the fixed batch’s mean cross-entropy with respect to each layer’s weight, at initialisation, log scale.',
+      perLayer(runs, reference, 'grad_norm', 'Weight gradient norm at initialisation', '‖dL/dW‖ (log)'),
     ],
   ];
-  return specs.map(([name, spec]) => ({ name, title: spec.title, svg: lineChart(spec) }));
+  return specs.map(([name, caption, spec]) => ({ name, title: spec.title, caption, svg: lineChart(spec) }));
 }

@@ -127,7 +127,7 @@ table{border-collapse:collapse;margin:8px 0;font-size:14px}th,td{border:1px soli
 th{background:#f5f5f5;text-align:left}table.num td:not(:first-child){text-align:right;font-variant-numeric:tabular-nums}
 table.cfg td:first-child{font-weight:bold}.warn{color:#a04000}
 .figs{display:flex;flex-wrap:wrap;gap:12px}.figs figure{margin:0;border:1px solid #e2e2e2;padding:4px}
-.figs svg{display:block;max-width:100%;height:auto}details{margin:4px 0}summary{cursor:pointer}
+.figs svg{display:block;max-width:100%;height:auto}figcaption{font-size:13px;color:#555;max-width:640px;padding:2px 6px}details{margin:4px 0}summary{cursor:pointer}
 `;
 
 /**
@@ -190,7 +190,7 @@ ${table(header, rows, 'num')}
 first step at which the training accuracy averaged over a ${c.log_every}-step window reached it (mean over seeds that did).</p>
 ${summary.reference ? comparison(summary) : ''}
 <h2>Figures</h2>
-<div class="figs">${figs.map((f) => `<figure>${f.svg.replace(/<\?xml[^>]*>/, '')}</figure>`).join('\n')}</div>
+<div class="figs">${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}</div>
 <h2>Schemes</h2>
 ${table(['scheme', 'what it does to every Conv2d and Linear'], schemeRows)}
 <h2>Configuration</h2>

@@ -183,10 +183,12 @@ export function lineChart(spec: ChartSpec): string {
     );
   }
   // x ticks: categorical labels, or round numbers within the data range.
+  // Integer data (epochs, steps) gets integer ticks only.
+  const integral = xs.every(Number.isInteger);
   const xTicks =
     spec.xTickLabels ??
     niceTicks(xMin, xMax, 6)
-      .filter((t) => t >= xMin - 1e-9 && t <= xMax + 1e-9)
+      .filter((t) => t >= xMin - 1e-9 && t <= xMax + 1e-9 && (!integral || Number.isInteger(t)))
       .map((x) => ({ x, label: formatTick(x) }));
   const stride = Math.ceil(xTicks.length / Math.max(1, Math.floor(plotW / 48)));
   xTicks.forEach((t, i) => {

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { libraryVersions, runConfigOf } from './config.js';
+import { parseOptions } from './options.js';
+import type { RunHooks, RunSpec } from './runner.js';
+import { BUILTIN_SCHEMES } from './schemes.js';
+import type { Checkpoint } from './store.js';
+import { createTrainer } from './train-run.js';
+
+// A small deep MLP keeps these real-training tests to a few seconds.
+const config = runConfigOf(
+  parseOptions([
+    '--model',
+    'deep-mlp',
+    '--depth',
+    '3',
+    '--width',
+    '32',
+    '--epochs',
+    '2',
+    '--batch-size',
+    '100',
+    '--lr',
+    '0.05',
+    '--log-every',
+    '10',
+  ]),
+);
+const spec: RunSpec = { scheme: BUILTIN_SCHEMES.kaiming, seed: 3, config, versions: libraryVersions(1) };
+const quiet = (extra: Partial<RunHooks> = {}): RunHooks => ({
+  checkpoint: () => {},
+  step: () => {},
+  ...extra,
+});
+
+describe('createTrainer', () => {
+  it('trains, records per-epoch history, logged steps and per-layer diagnostics', async () => {
+    const { trainRun } = await createTrainer({ data: null, threads: 1 });
+    const run = await trainRun(spec, quiet());
+    expect(run.history.map((h) => [h.epoch, h.step])).toEqual([
+      [1, 80],
+      [2, 160],
+    ]);
+    expect(run.steps.map((s) => s.step).slice(0, 3)).toEqual([10, 20, 30]);
+    expect(run.init.test_acc).toBeLessThan(0.3);
+    expect(run.history[1]!.test_acc).toBeGreaterThan(0.8);
+    expect(run.diagnostics.map((d) => d.epoch)).toEqual([0, 1, 2]);
+    const [first] = run.diagnostics[0]!.layers;
+    expect(run.diagnostics[0]!.layers.map((l) => l.name)).toEqual(['net.0', 'net.2', 'net.4']);
+    // kaiming_normal_ on Linear(784, 32): weight std = sqrt(2 / 784).
+    expect(first!.weight_std).toBeCloseTo(Math.sqrt(2 / 784), 2);
+    expect(first!.grad_norm).toBeGreaterThan(0);
+    expect(run.samples_per_s).toBeGreaterThan(0);
+  });
+
+  it('resumes from an epoch checkpoint to exactly the uninterrupted result', async () => {
+    const { trainRun } = await createTrainer({ data: null, threads: 1 });
+    const whole = await trainRun(spec, quiet());
+    let saved: Checkpoint | undefined;
+    await expect(
+      trainRun(
+        spec,
+        quiet({
+          checkpoint: (c) => {
+            saved = structuredClone(c);
+            throw new Error('killed after epoch 1');
+          },
+        }),
+      ),
+    ).rejects.toThrow('killed');
+    expect(saved!.partial.history).toHaveLength(1);
+    const resumed = await trainRun(spec, quiet({ resume: saved! }));
+    expect(resumed.history.map((h) => [h.test_loss, h.test_acc, h.train_loss])).toEqual(
+      whole.history.map((h) => [h.test_loss, h.test_acc, h.train_loss]),
+    );
+    expect(resumed.steps).toEqual(whole.steps);
+  });
+});
