@@ -83,3 +83,11 @@ export function castScalar(value: number | boolean, dtype: DType): number {
   }
   return t;
 }
+
+/** PyTorch's legacy type names, as its messages print them (`Float`, `Long`...). */
+export const TYPE_NAMES: Record<DType, string> = {
+  float32: 'Float',
+  int64: 'Long',
+  int32: 'Int',
+  bool: 'Bool',
+};

@@ -11,12 +11,13 @@
  * @packageDocumentation
  */
 export { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from './autograd/grad_mode.js';
+export * as autograd from './autograd/index.js';
 export { type BackwardFn, Node } from './autograd/node.js';
 export type { Backend, BackendName } from './backend/backend.js';
 export { get_backend, type MemoryStats, memory_stats, set_backend } from './backend/registry.js';
 export type { DType } from './dtype.js';
 export { type Conv2dOptions, conv2d, type Pair } from './ops/conv.js';
-export { attach as _attach } from './ops/core.js';
+
 export {
   arange,
   empty,
@@ -73,6 +74,7 @@ export {
   where,
 } from './ops/elementwise.js';
 export { gather, index_select, one_hot } from './ops/indexing.js';
+export { cat, stack } from './ops/join.js';
 export { bmm, linear, matmul, mm } from './ops/linalg.js';
 export { type BatchNormOptions, batch_norm } from './ops/norm.js';
 export {
@@ -101,8 +103,10 @@ export {
   any,
   argmax,
   argmin,
+  max,
   maxDim,
   mean,
+  min,
   minDim,
   prod,
   std,

@@ -3,6 +3,7 @@
  * `grad_fn`) that knows how to map the gradient of the result to gradients of the op's inputs and
  * points to the inputs' own nodes; leaves that require grad end in an `AccumulateGrad` node.
  */
+import { TYPE_NAMES } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 
 /** One node of the backward graph (PyTorch's `torch.autograd.graph.Node`). */
@@ -31,7 +32,7 @@ export const SECOND_BACKWARD =
   'Trying to backward through the graph a second time (or directly access saved tensors after they have ' +
   'already been freed). Saved intermediate values of the graph are freed when you call .backward() or ' +
   'autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or ' +
-  'if you need to access saved intermediate values after calling backward.';
+  'if you need to access saved tensors after calling backward.';
 
 /** The backward of an op, given the gradient of its output and the tensors it saved. */
 export type BackwardFn = (grad: Tensor, saved: Tensor[]) => (Tensor | null)[];
@@ -44,6 +45,8 @@ export class FunctionNode extends Node {
   private saved: Tensor[] | null;
   private readonly versions: number[];
   private readonly hadSaved: boolean;
+  /** Which node produced each saved tensor when it was saved (for PyTorch's in-place error). */
+  private readonly producers: (Node | null)[];
 
   constructor(
     name: string,
@@ -55,6 +58,14 @@ export class FunctionNode extends Node {
     this.saved = saved;
     this.hadSaved = saved.length > 0;
     this.versions = saved.map((t) => t.storage.version);
+    this.producers = saved.map((t) => t.grad_fn);
+  }
+
+  /** Records that `out`, if saved, is this node's own output. */
+  noteOutput(out: Tensor): void {
+    this.saved?.forEach((t, i) => {
+      if (t === out) this.producers[i] = this;
+    });
   }
 
   apply(grad: Tensor): (Tensor | null)[] {
@@ -65,9 +76,11 @@ export class FunctionNode extends Node {
     }
     saved.forEach((t, i) => {
       if (t.storage.version !== this.versions[i]) {
+        const producer = this.producers[i];
+        const origin = producer ? `, which is output 0 of ${producer.name.replace(/Backward\d*$/, '')},` : '';
         throw new Error(
           `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
-            `[torch.FloatTensor [${t.shape.join(', ')}]], which is saved by ${this.name}, is at version ` +
+            `[torch.${TYPE_NAMES[t.dtype]}Tensor [${t.shape.join(', ')}]]${origin} is at version ` +
             `${t.storage.version}; expected version ${this.versions[i]} instead.`,
         );
       }

@@ -68,7 +68,9 @@ export function attach(
 ): Tensor {
   if (!needsGrad(...inputs)) return out;
   const next = inputs.map((t) => (t?.requires_grad ? gradEdge(t) : null));
-  out.grad_fn = new FunctionNode(name, next, saved, backward);
+  const node = new FunctionNode(name, next, saved, backward);
+  out.grad_fn = node;
+  node.noteOutput(out);
   return out;
 }
 

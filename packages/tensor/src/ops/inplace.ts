@@ -4,12 +4,10 @@
  * backward that needs the overwritten values fails loudly instead of computing wrong gradients.
  */
 import { is_grad_enabled } from '../autograd/grad_mode.js';
-import { castScalar, promoteTypes } from '../dtype.js';
+import { castScalar, promoteTypes, TYPE_NAMES } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, backendOf, broadcastView } from './core.js';
-
-const PYTORCH_TYPE: Record<string, string> = { float32: 'Float', int64: 'Long', int32: 'Int', bool: 'Bool' };
 
 /** Throws PyTorch's errors for in-place writes autograd cannot allow. */
 export function checkInplace(self: Tensor): void {
@@ -78,7 +76,7 @@ export function assign_<T extends Tensor>(self: T, result: Tensor, name: string)
   checkInplace(self);
   if (promoteTypes(result.dtype, self.dtype) !== self.dtype) {
     throw new Error(
-      `result type ${PYTORCH_TYPE[result.dtype]} can't be cast to the desired output type ${PYTORCH_TYPE[self.dtype]} (in ${name})`,
+      `result type ${TYPE_NAMES[result.dtype]} can't be cast to the desired output type ${TYPE_NAMES[self.dtype]}`,
     );
   }
   if (result.ndim !== self.ndim || result.shape.some((s, i) => s !== self.shape[i])) {

@@ -62,7 +62,7 @@ export function batch_norm(
   if (training) {
     if (count <= 1) {
       throw new Error(
-        `Expected more than 1 value per channel when training, got input size ${formatShape(input.shape)}`,
+        `Expected more than 1 value per channel when training, got input size torch.Size(${formatShape(input.shape)})`,
       );
     }
     m = mean(input, dims, true);

@@ -4,11 +4,11 @@
  * operand's shape.
  */
 import type { ReduceOp } from '../backend/backend.js';
-import type { DType } from '../dtype.js';
+import { type DType, TYPE_NAMES } from '../dtype.js';
 import { normalizeDim, numel, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, attach, contiguousData } from './core.js';
-import { div, eq, mul, sqrt, sub } from './elementwise.js';
+import { div, eq, maximum, minimum, mul, sqrt, sub } from './elementwise.js';
 import { scatterGrad } from './indexing.js';
 import { expand, makeView, reshape } from './views.js';
 
@@ -105,7 +105,7 @@ export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim 
 export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
   if (x.dtype !== 'float32') {
     throw new Error(
-      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`,
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${TYPE_NAMES[x.dtype]}`,
     );
   }
   const dims = reductionDims(x, dim);
@@ -333,4 +333,39 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   }
   const s = dims.length > 0 ? sum(g, dims, true) : g;
   return reshape(s, shape);
+}
+
+/**
+ * PyTorch's overloaded `torch.max`: the largest element, `[values, indices]` along a dim, or the
+ * elementwise maximum of two tensors.
+ *
+ * @example
+ * ```ts
+ * torch.max(x); const [v, i] = torch.max(x, 1); torch.max(a, b);
+ * ```
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  if (dim === undefined) return amax(x);
+  if (typeof dim === 'number') return maxDim(x, dim, keepdim);
+  return maximum(x, dim);
+}
+
+/**
+ * PyTorch's overloaded `torch.min` (see {@link max}).
+ *
+ * @example
+ * ```ts
+ * torch.min(x); const { values, indices } = torch.min(x, 0); torch.min(a, b);
+ * ```
+ */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, dim?: number | Tensor, keepdim = false): Tensor | ValuesIndices {
+  if (dim === undefined) return amin(x);
+  if (typeof dim === 'number') return minDim(x, dim, keepdim);
+  return minimum(x, dim);
 }

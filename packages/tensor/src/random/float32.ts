@@ -11,12 +11,6 @@
  * `uniform_`'s values (torch-rng SPEC section 2).
  */
 
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-// Index of the low 32-bit word of a double in the shared buffer (0 on little-endian machines).
-const LO = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
-const HI = 1 - LO;
-
 /** Round a double to the nearest float32, ties to even. */
 export const f32 = Math.fround;
 
@@ -24,11 +18,12 @@ export const f32 = Math.fround;
  * Float32 fused multiply-add `fround(a * b + c)` with a single rounding, for float32-valued
  * `a`, `b`, `c`.
  *
- * `a * b` is exact in double (24 + 24 <= 53 bits). The sum `s = a * b + c` is rounded to double
- * with TwoSum giving the exact error `err`; rounding `s` to odd (set the last bit when the sum was
- * inexact) and then to float32 is a correct single rounding because a double carries at least two
- * bits more than float32 needs (Boldo & Melquiond, "Emulation of FMA and correctly rounded sums:
- * proved algorithms using rounding to odd", 2008).
+ * `a * b` is exact in double (24 + 24 <= 53 bits), so only the addition rounds: `s = a * b + c` in
+ * double, then to float32 -- a double rounding, which differs from a single one only when `s` lands
+ * exactly on a float32 midpoint while the exact sum does not. So: if `s` is a midpoint (its
+ * distance to `r = fround(s)` is exactly half a float32 ulp, i.e. `2s - r` is a float32 too), take
+ * the exact error of the addition (TwoSum) and round towards it; otherwise `fround(s)` is already
+ * correct, since no float32 rounding boundary lies within one double ulp of `s`.
  *
  * @example
  * ```ts
@@ -38,24 +33,16 @@ export const f32 = Math.fround;
 export function fma32(a: number, b: number, c: number): number {
   const p = a * b;
   const s = p + c;
+  const r = Math.fround(s);
+  const d = s - r;
+  if (d === 0) return r;
+  const other = r + 2 * d;
+  if (Math.fround(other) !== other) return r;
+  // s is the midpoint of r and other: the sign of the addition's rounding error decides.
   const bb = s - p;
   const err = p - (s - bb) + (c - bb);
-  if (err === 0 || !Number.isFinite(s)) return Math.fround(s);
-  f64[0] = s;
-  if ((u32[LO]! & 1) === 0) {
-    // Move s one double ulp towards the exact value: away from zero sets the last bit (it is 0);
-    // towards zero decrements the 64-bit pattern, borrowing from the high word.
-    if (err > 0 === s > 0) {
-      u32[LO] = u32[LO]! | 1;
-    } else if (u32[LO] === 0) {
-      u32[LO] = 0xffffffff;
-      u32[HI] = u32[HI]! - 1;
-    } else {
-      u32[LO] = u32[LO]! - 1;
-    }
-    return Math.fround(f64[0]!);
-  }
-  return Math.fround(s);
+  if (err === 0) return r; // a true tie: fround rounded it to even
+  return err > 0 ? Math.max(r, other) : Math.min(r, other);
 }
 
 const f32buf = new Float32Array(1);

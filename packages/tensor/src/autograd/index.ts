@@ -1,0 +1,12 @@
+/**
+ * The `torch.autograd` namespace: custom differentiable ops and graph nodes.
+ *
+ * @example
+ * ```ts
+ * import * as torch from '@minidl/tensor';
+ * class Double extends torch.autograd.Function { ... }
+ * ```
+ */
+export { CustomFunction as Function, FunctionCtx } from './function.js';
+export { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from './grad_mode.js';
+export { Node } from './node.js';
