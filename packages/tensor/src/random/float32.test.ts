@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { bitsToFloat, floatBits, fma32 } from './float32.js';
+import { fma32 } from './float32.js';
 import { formatCppDouble } from './format.js';
 import { Generator } from './generator.js';
+
+const f32buf = new Float32Array(1);
+const f32bits = new Uint32Array(f32buf.buffer);
+
+/** The IEEE-754 bit pattern of a float32 value, as an unsigned 32-bit integer. */
+function floatBits(x: number): number {
+  f32buf[0] = x;
+  return f32bits[0]!;
+}
+
+/** The float32 value whose bit pattern is `bits`. */
+function bitsToFloat(bits: number): number {
+  f32bits[0] = bits >>> 0;
+  return f32buf[0]!;
+}
 
 /** Exact value of a finite double as a binary fraction m * 2^e (BigInt m). */
 function exact(x: number): { m: bigint; e: number } {

@@ -6,9 +6,10 @@
  * before the final rounding (53 >= 2 * 24 + 2).
  *
  * The fused multiply-add is the one operation that needs care: the kernels PyTorch compiles for
- * AVX2 let GCC contract `a * b + c` into a single-rounding `vfmadd`, and rounding `a * b + c` in
- * double and then to float32 is a double rounding that differs in the last bit for about half of
- * `uniform_`'s values (torch-rng SPEC section 2).
+ * AVX2 let GCC contract `a * b + c` into a single-rounding `vfmadd`. Rounding the product to float32
+ * first (`fround(fround(a * b) + c)`) is wrong for about half of `uniform_`'s values (torch-rng SPEC
+ * section 2); rounding `a * b + c` in double and then to float32 is a double rounding that is wrong
+ * in rare midpoint cases, which {@link fma32} corrects.
  */
 
 /** Round a double to the nearest float32, ties to even. */
@@ -43,19 +44,4 @@ export function fma32(a: number, b: number, c: number): number {
   const err = p - (s - bb) + (c - bb);
   if (err === 0) return r; // a true tie: fround rounded it to even
   return err > 0 ? Math.max(r, other) : Math.min(r, other);
-}
-
-const f32buf = new Float32Array(1);
-const f32bits = new Uint32Array(f32buf.buffer);
-
-/** The IEEE-754 bit pattern of a float32 value, as an unsigned 32-bit integer. */
-export function floatBits(x: number): number {
-  f32buf[0] = x;
-  return f32bits[0]!;
-}
-
-/** The float32 value whose bit pattern is `bits`. */
-export function bitsToFloat(bits: number): number {
-  f32bits[0] = bits >>> 0;
-  return f32buf[0]!;
 }
