@@ -73,17 +73,18 @@ export function truncNormalSamples(
   const logPeak = f32(-0.5 * (z * z));
   const m32 = f32(mean);
   const s32 = f32(std);
+  // Rejected while log(u) > log_pdf(x), with log_pdf as PyTorch's in-place chain
   // candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak), each a float32 op.
-  const logPdf = (x: number) => {
+  const rejects = (u: number, x: number) => {
     const t = f32(f32(x - m32) / s32);
-    return f32(f32(f32(t * t) * -0.5) - logPeak);
+    return f32(Math.log(u)) > f32(f32(f32(t * t) * -0.5) - logPeak);
   };
   const out = uniformSamples(gen, n, a, b);
   let accept = uniformSamples(gen, n, 0, 1);
   const pending = new Uint8Array(n);
   let anyPending = false;
   for (let i = 0; i < n; i++) {
-    pending[i] = f32(Math.log(accept[i]!)) > logPdf(out[i]!) ? 1 : 0;
+    pending[i] = rejects(accept[i]!, out[i]!) ? 1 : 0;
     anyPending ||= pending[i] === 1;
   }
   while (anyPending) {
@@ -93,7 +94,7 @@ export function truncNormalSamples(
     for (let i = 0; i < n; i++) {
       if (pending[i] === 0) continue;
       out[i] = candidates[i]!;
-      pending[i] = f32(Math.log(accept[i]!)) > logPdf(candidates[i]!) ? 1 : 0;
+      pending[i] = rejects(accept[i]!, candidates[i]!) ? 1 : 0;
       anyPending ||= pending[i] === 1;
     }
   }
