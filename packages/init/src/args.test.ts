@@ -3,6 +3,8 @@ import { empty, Generator, manual_seed } from '@minidl/tensor';
 import { describe, expect, it, vi } from 'vitest';
 import { peekGlobalDraws } from './fixtures.test-helpers.js';
 import {
+  dirac_,
+  eye_,
   kaiming_normal_,
   kaiming_uniform_,
   normal_,
@@ -79,6 +81,10 @@ describe('zero-element tensors', () => {
     xavier_uniform_(empty([0, 3]));
     normal_(empty([0]));
     trunc_normal_(empty([2, 0]));
+    sparse_(empty([0, 4]), 0.5);
+    orthogonal_(empty([3, 0]));
+    expect(eye_(empty([0, 3])).numel()).toBe(0);
+    expect(dirac_(empty([0, 1, 3])).numel()).toBe(0);
     expect(peekGlobalDraws()).toEqual(before);
     expect(warn).toHaveBeenCalledTimes(2);
     warn.mockRestore();

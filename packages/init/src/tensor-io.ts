@@ -3,8 +3,7 @@
  * computed float32 pattern (row-major) into it.
  */
 
-import type { Generator } from '@minidl/tensor';
-import { no_grad, type Tensor, tensor } from '@minidl/tensor';
+import { type Generator, no_grad, type Tensor, tensor } from '@minidl/tensor';
 
 /** The optional generator every random init function takes, as PyTorch's `generator=` keyword. */
 export interface GeneratorOptions {
