@@ -46,7 +46,9 @@ export interface EpochRecord {
   train_acc: number | null;
   val_loss: number | null;
   val_acc: number | null;
+  /** the lr after the epoch (after the scheduler's step) */
   lr: number;
+  /** training time of the epoch (evaluation excluded) and training samples per second */
   seconds: number;
   samples_per_s: number;
 }
@@ -291,9 +293,9 @@ export async function fit(model: FitModel, options: FitOptions): Promise<EpochRe
         }
       }
       if (stopRequested && step < steps) break;
+      const seconds = resumedEpochSeconds + (performance.now() - epochStart) / 1000;
       if (scheduler && interval === 'epoch') scheduler.step();
       const val = val_loader ? await evaluate(model, val_loader, loss) : null;
-      const seconds = resumedEpochSeconds + (performance.now() - epochStart) / 1000;
       const record: EpochRecord = {
         epoch,
         train_loss: running.meanLoss,
@@ -324,6 +326,6 @@ function describeEpoch(r: EpochRecord, epochs: number): string {
   const val = r.val_loss === null ? '' : ` | val loss ${r.val_loss.toFixed(4)}${pct(r.val_acc)}`;
   return (
     `epoch ${r.epoch + 1}/${epochs} | train loss ${r.train_loss.toFixed(4)}${pct(r.train_acc)}${val} | ` +
-    `${formatDuration(r.seconds)} (${Math.round(r.samples_per_s)} samples/s) | lr ${r.lr.toPrecision(3)}`
+    `${formatDuration(r.seconds)} (${Math.round(r.samples_per_s)} samples/s) | lr ${Number(r.lr.toPrecision(3))}`
   );
 }

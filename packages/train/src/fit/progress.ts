@@ -30,9 +30,10 @@ export interface ProgressReporter {
 /** `fit`'s `progress` option: automatic (bar on a TTY, else logs), or forced. */
 export type ProgressMode = 'auto' | 'bar' | 'log' | 'none';
 
-/** Seconds as m:ss or h:mm:ss. */
+/** Seconds as 12.3s below a minute, else m:ss or h:mm:ss. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
+  if (seconds < 59.95) return `${seconds.toFixed(1)}s`;
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
