@@ -29,10 +29,11 @@ function run(g: Generator, c: Case): Float32Array {
     case 'normal_':
     case 'randn':
       return fillNormal(g, out, ...(c.args as [number?, number?]));
-    case 'normal_transposed': {
-      // torch.zeros([r, c]).t().normal_(): a non-contiguous view, filled in storage order.
+    case 'normal_transposed':
+    case 'normal_channels_last':
+      // A transposed or channels_last view is not is_contiguous(): the scalar path, in storage order
+      // (the fixture lists the values in that order).
       return fillNormal(g, out, c.args[0], c.args[1], { contiguous: false });
-    }
     default:
       throw new Error(`unknown fixture op ${c.op}`);
   }
@@ -50,7 +51,7 @@ function expectAfter(g: Generator, after: After, label: string): void {
 }
 
 describe('fillUniform / fillNormal against torch 2.13 (bit-exact float32)', () => {
-  for (const op of ['uniform_', 'normal_', 'rand', 'randn', 'normal_transposed']) {
+  for (const op of ['uniform_', 'normal_', 'rand', 'randn', 'normal_transposed', 'normal_channels_last']) {
     const cases = fx.cases.filter((c) => c.op === op);
     it(`${op}: ${cases.length} cases`, () => {
       expect(cases.length).toBeGreaterThan(0);
