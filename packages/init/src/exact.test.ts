@@ -13,12 +13,22 @@ import {
   xavier_uniform_,
 } from './index.js';
 
+/** A fresh float32 tensor of the case's shape and memory layout. */
+function target(c: ExactCase): Tensor {
+  if (c.layout === 'transposed') return empty([...c.shape].reverse()).t();
+  if (c.layout === 'channels_last') {
+    const [n, ch, h, w] = c.shape as [number, number, number, number];
+    return empty([n, h, w, ch]).permute(0, 3, 1, 2);
+  }
+  return empty(c.shape);
+}
+
 /** Runs one fixture case the way a PyTorch user's call ports: same positional/keyword split. */
 function run(c: ExactCase): Float32Array {
   const generator =
     c.generator_seed === undefined ? undefined : new Generator().manual_seed(c.generator_seed);
   const kw = { ...c.kwargs, ...(generator ? { generator } : {}) } as Record<string, never>;
-  const t = empty(c.shape);
+  const t = target(c);
   const fns: Record<string, (t: Tensor) => unknown> = {
     uniform_: (x) => uniform_(x, kw),
     normal_: (x) => normal_(x, kw),
@@ -52,7 +62,7 @@ describe('bit-exact with torch.nn.init after torch.manual_seed (torch 2.13 fixtu
     it(`${fn}: ${cases.length} cases`, () => {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
       for (const c of cases) {
-        const label = `seed ${c.seed}${c.generator_seed === undefined ? '' : ` generator ${c.generator_seed}`} ${fn}(${JSON.stringify(c.kwargs)}) shape [${c.shape}]`;
+        const label = `seed ${c.seed}${c.generator_seed === undefined ? '' : ` generator ${c.generator_seed}`}${c.layout ? ` ${c.layout}` : ''} ${fn}(${JSON.stringify(c.kwargs)}) shape [${c.shape}]`;
         manual_seed(c.seed);
         expectBits(run(c), c.out, label);
         expect(peekGlobalDraws(), `${label}: global generator afterwards`).toEqual(c.raw_after);

@@ -14,6 +14,8 @@ export interface Encoded {
 export interface ExactCase {
   seed: number;
   generator_seed?: number;
+  /** A non-contiguous target: `torch.empty(reversed).t()` or `.to(memory_format=channels_last)`. */
+  layout?: 'transposed' | 'channels_last';
   fn: string;
   shape: number[];
   kwargs: Record<string, unknown>;

@@ -42,6 +42,7 @@ export {
   xavier_uniform_,
 } from './kaiming-xavier.js';
 export { type OrthogonalOptions, orthogonal_, orthogonalValues } from './orthogonal.js';
+export type { Layout } from './rng.js';
 export { type KaimingOptions, kaiming_std, uniform_bound, xavier_std } from './schemes.js';
 export { type SparseOptions, sparse_, sparseValues } from './sparse.js';
 export { type DiracOptions, dirac_, diracValues, eye_, eyeValues } from './structured.js';

@@ -28,7 +28,7 @@ export interface OrthogonalOptions extends GeneratorOptions {
  * ```
  */
 export function orthogonalValues(gen: Generator, rows: number, cols: number, gain: number): Float32Array {
-  const gauss = normalSamples(gen, rows * cols, 0, 1);
+  const gauss = normalSamples(gen, [rows, cols], 0, 1); // tensor.new_empty((rows, cols)).normal_()
   const wide = rows < cols;
   const [m, n] = wide ? [cols, rows] : [rows, cols];
   const A = new Float64Array(m * n);

@@ -2,7 +2,7 @@
  * `sparse_`: a 2-D weight with a fixed fraction of zeros in every column (Martens 2010).
  */
 import type { Tensor } from '@minidl/tensor';
-import { default_generator, type Generator, normalSamples, randpermList } from './rng.js';
+import { default_generator, type Generator, type Layout, normalSamples, randpermList } from './rng.js';
 import { type GeneratorOptions, writeValues } from './tensor-io.js';
 
 /** Keyword form of {@link sparse_}'s optional arguments. */
@@ -12,24 +12,19 @@ export interface SparseOptions extends GeneratorOptions {
 }
 
 /**
- * Values of `sparse_` for a contiguous `rows x cols` weight, drawn exactly as PyTorch: N(0, std^2)
- * for all entries from `gen`, then for each column a `randperm(rows)` whose first
+ * Values of `sparse_` for a `rows x cols` weight (its memory order given by `layout`, the weight or
+ * its shape), row-major, drawn exactly as PyTorch: N(0, std^2) for all entries from `gen`, then for each column a `randperm(rows)` whose first
  * `ceil(sparsity * rows)` entries pick the rows set to zero. Note that PyTorch draws these
  * permutations from the global generator even when a generator is passed; so does this.
  *
  * @example
  * ```ts
- * sparseValues(default_generator, 10, 4, 0.3, 0.01); // 3 zeros per column
+ * sparseValues(default_generator, [10, 4], 0.3, 0.01); // 3 zeros per column
  * ```
  */
-export function sparseValues(
-  gen: Generator,
-  rows: number,
-  cols: number,
-  sparsity: number,
-  std: number,
-): Float32Array {
-  const values = normalSamples(gen, rows * cols, 0, std);
+export function sparseValues(gen: Generator, layout: Layout, sparsity: number, std: number): Float32Array {
+  const [rows, cols] = ('shape' in layout ? layout.shape : layout) as [number, number];
+  const values = normalSamples(gen, layout, 0, std);
   const numZeros = Math.ceil(sparsity * rows);
   for (let c = 0; c < cols; c++) {
     // Python's row_indices[:num_zeros]: slice semantics, including a negative count.
@@ -62,7 +57,5 @@ export function sparse_<T extends Tensor>(
 ): T {
   const o: SparseOptions = typeof std === 'object' ? std : { ...options, std };
   if (tensor.dim() !== 2) throw new Error('Only tensors with 2 dimensions are supported');
-  const [rows, cols] = tensor.shape as [number, number];
-  const gen = o.generator ?? default_generator;
-  return writeValues(tensor, sparseValues(gen, rows, cols, sparsity, o.std ?? 0.01));
+  return writeValues(tensor, sparseValues(o.generator ?? default_generator, tensor, sparsity, o.std ?? 0.01));
 }

@@ -5,7 +5,7 @@
  */
 import type { Tensor } from '@minidl/tensor';
 import { normCdf } from './erf.js';
-import { default_generator, type Generator, normalSamples, uniformSamples } from './rng.js';
+import { default_generator, type Generator, type Layout, normalSamples, uniformSamples } from './rng.js';
 import { type GeneratorOptions, writeValues } from './tensor-io.js';
 import { warn } from './warn.js';
 
@@ -24,8 +24,8 @@ export interface TruncNormalParams {
 }
 
 /**
- * `n` samples of N(mean, std^2) truncated to [a, b] for a contiguous tensor, drawing from `gen` in
- * exactly PyTorch's order:
+ * Samples of N(mean, std^2) truncated to [a, b] for a tensor of `layout` (a shape, or the target
+ * tensor, whose memory order decides the draw order), row-major, drawing from `gen` exactly as PyTorch:
  *
  * - `p = Phi((b - mean)/std) - Phi((a - mean)/std) > 0.3`: `normal_` the whole buffer; while any
  *   value lies outside [f32(a), f32(b)], `normal_` a whole fresh buffer and take its values at the
@@ -42,12 +42,12 @@ export interface TruncNormalParams {
  *
  * @example
  * ```ts
- * truncNormalSamples(default_generator, 100, { mean: 0, std: 0.02, a: -0.04, b: 0.04 });
+ * truncNormalSamples(default_generator, [10, 10], { mean: 0, std: 0.02, a: -0.04, b: 0.04 });
  * ```
  */
 export function truncNormalSamples(
   gen: Generator,
-  n: number,
+  layout: Layout,
   { mean, std, a, b }: TruncNormalParams,
 ): Float32Array {
   if (std === 0) throw new RangeError('float division by zero');
@@ -60,11 +60,11 @@ export function truncNormalSamples(
   if (p > 0.3) {
     const lo = f32(a);
     const hi = f32(b);
-    const out = normalSamples(gen, n, mean, std);
+    const out = normalSamples(gen, layout, mean, std);
     const rejected = (v: number) => v < lo || v > hi;
     while (out.some(rejected)) {
-      const fresh = normalSamples(gen, n, mean, std);
-      for (let i = 0; i < n; i++) if (rejected(out[i]!)) out[i] = fresh[i]!;
+      const fresh = normalSamples(gen, layout, mean, std);
+      for (let i = 0; i < out.length; i++) if (rejected(out[i]!)) out[i] = fresh[i]!;
     }
     return out;
   }
@@ -79,8 +79,9 @@ export function truncNormalSamples(
     const t = f32(f32(x - m32) / s32);
     return f32(Math.log(u)) > f32(f32(f32(t * t) * -0.5) - logPeak);
   };
-  const out = uniformSamples(gen, n, a, b);
-  let accept = uniformSamples(gen, n, 0, 1);
+  const out = uniformSamples(gen, layout, a, b);
+  let accept = uniformSamples(gen, layout, 0, 1);
+  const n = out.length;
   const pending = new Uint8Array(n);
   let anyPending = false;
   for (let i = 0; i < n; i++) {
@@ -88,8 +89,8 @@ export function truncNormalSamples(
     anyPending ||= pending[i] === 1;
   }
   while (anyPending) {
-    const candidates = uniformSamples(gen, n, a, b);
-    accept = uniformSamples(gen, n, 0, 1);
+    const candidates = uniformSamples(gen, layout, a, b);
+    accept = uniformSamples(gen, layout, 0, 1);
     anyPending = false;
     for (let i = 0; i < n; i++) {
       if (pending[i] === 0) continue;
@@ -107,8 +108,7 @@ export interface TruncNormalOptions extends GeneratorOptions, Partial<TruncNorma
 /**
  * Fills `tensor` with values from N(mean, std^2) truncated to [a, b] (absolute bounds, not in
  * units of std), as `torch.nn.init.trunc_normal_`, drawing exactly as torch 2.x does (see
- * {@link truncNormalSamples}; a non-contiguous view gets the values a contiguous tensor would, in
- * row-major order, where PyTorch would draw in memory order). Truncation at +-2 std is the default of ViT/BERT-style inits
+ * {@link truncNormalSamples}, in the tensor's memory order as PyTorch). Truncation at +-2 std is the default of ViT/BERT-style inits
  * (`trunc_normal_(w, 0, 0.02, -0.04, 0.04)` in timm); it removes rare large weights.
  *
  * Warns as PyTorch when `mean` is more than 2 std outside [a, b].
@@ -134,5 +134,5 @@ export function trunc_normal_<T extends Tensor>(
 ): T {
   const o: TruncNormalOptions = typeof mean === 'object' ? mean : { ...options, mean, std, a, b };
   const params = { mean: o.mean ?? 0.0, std: o.std ?? 1.0, a: o.a ?? -2.0, b: o.b ?? 2.0 };
-  return writeValues(tensor, truncNormalSamples(o.generator ?? default_generator, tensor.numel(), params));
+  return writeValues(tensor, truncNormalSamples(o.generator ?? default_generator, tensor, params));
 }
