@@ -142,6 +142,13 @@ describe('DataLoader', () => {
     expect(rest[1]).toEqual(full[1]);
   });
 
+  it('keeps int64 values exact beyond float32 precision', async () => {
+    const ids = tensor([16777217, -16777219], { dtype: 'int64' });
+    for await (const [b] of new DataLoader(new TensorDataset(ids), { batch_size: 2 })) {
+      expect(b!.tolist()).toEqual([16777217, -16777219]);
+    }
+  });
+
   it('rejects a bad batch_size with PyTorch message', () => {
     expect(() => new DataLoader(new TensorDataset(arange(3)), { batch_size: 0 })).toThrow(
       'batch_size should be a positive integer value, but got batch_size=0',

@@ -4,7 +4,7 @@
  * has the same hook for batched fetching); the DataLoader then makes each batch with one gather
  * instead of one small tensor per sample.
  */
-import { type DType, type Generator, randperm, type Tensor, tensor } from '@minidl/tensor';
+import { type DType, empty, type Generator, randperm, type Tensor } from '@minidl/tensor';
 import { type Collated, default_collate } from './collate.js';
 
 /**
@@ -38,7 +38,7 @@ export abstract class Dataset<T = unknown, B = Collated> {
 
 /** Rows of a tensor, kept as a host copy for fast gathers. */
 export interface HostRows {
-  values: Float32Array;
+  values: Float32Array | Int32Array | Uint8Array;
   rowShape: number[];
   rowSize: number;
   dtype: DType;
@@ -55,16 +55,18 @@ function hostRows(t: Tensor): HostRows {
 }
 
 /**
- * Gathers rows `indices` of a host copy into one new tensor of shape [indices.length, ...row]:
- * one copy on the host, one into the tensor's storage.
+ * Gathers rows `indices` of a host copy into one new tensor of shape [indices.length, ...row],
+ * copying each row once, straight into the new tensor's storage (nothing is allocated between
+ * taking the storage's array and filling it, so the view stays valid).
  */
 export function gatherRows(rows: HostRows, indices: readonly number[]): Tensor {
   const { values, rowSize, rowShape, dtype } = rows;
-  const out = new Float32Array(indices.length * rowSize);
+  const out = empty([indices.length, ...rowShape], { dtype });
+  const dst = out.storage.data;
   for (const [k, i] of indices.entries()) {
-    out.set(values.subarray(i * rowSize, (i + 1) * rowSize), k * rowSize);
+    dst.set(values.subarray(i * rowSize, (i + 1) * rowSize), out.offset + k * rowSize);
   }
-  return tensor(out, { dtype }).view([indices.length, ...rowShape]);
+  return out;
 }
 
 /**
