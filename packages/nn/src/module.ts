@@ -479,8 +479,8 @@ export abstract class Module {
           value.shape.some((s, i) => s !== target.shape[i])
         ) {
           errors.push(
-            `size mismatch for ${key}: copying a param with shape [${value.shape.join(', ')}] from checkpoint, ` +
-              `the shape in current model is [${target.shape.join(', ')}].`,
+            `size mismatch for ${key}: copying a param with shape torch.Size([${value.shape.join(', ')}]) from checkpoint, ` +
+              `the shape in current model is torch.Size([${target.shape.join(', ')}]).`,
           );
         } else {
           no_grad(() => target.copy_(value));

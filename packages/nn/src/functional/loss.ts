@@ -202,7 +202,7 @@ export function mse_loss(input: Tensor, target: Tensor, options: { reduction?: R
   const reduction = checkReduction(options.reduction ?? 'mean');
   if (input.ndim !== target.ndim || input.shape.some((s, i) => s !== target.shape[i])) {
     warnOnce(
-      `Using a target size ([${target.shape.join(', ')}]) that is different to the input size ([${input.shape.join(', ')}]). ` +
+      `Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])). ` +
         'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
     );
   }

@@ -80,7 +80,7 @@ export class Conv2d extends Module {
       throw new Error(
         valid.includes(mode)
           ? `padding_mode='${mode}' is not supported by minidl yet; use padding_mode='zeros' (the default)`
-          : `padding_mode must be one of {'replicate', 'circular', 'zeros', 'reflect'}, but got padding_mode='${mode}'`,
+          : `padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${mode}'`,
       );
     }
     this.padding_mode = mode;

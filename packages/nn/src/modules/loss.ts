@@ -19,7 +19,7 @@ abstract class WeightedLoss extends Module {
   readonly ignore_index: number;
   declare weight: Tensor | null;
 
-  constructor(options: NLLLossOptions) {
+  constructor(options: NLLLossOptions = {}) {
     super();
     this.reduction = checkReduction(options.reduction ?? 'mean');
     this.ignore_index = options.ignore_index ?? -100;
