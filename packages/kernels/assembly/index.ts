@@ -7,6 +7,14 @@ export {
   conv2dInputGradWorkspaceBytes,
   conv2dWeightGrad,
 } from './conv';
+export {
+  conv2dForwardS1,
+  conv2dWeightGradS1,
+  conv2dWeightGradS1Fold,
+  conv2dWeightGradS1Partial,
+  convFlipWeights,
+  convS1WorkspaceBytes,
+} from './convs1';
 export { binary, binaryStrided, convert, copyStrided, unary, unaryStrided, where } from './elementwise';
 export { gemmWorkspaceBytes, sgemm } from './gemm';
 export { batchNormBackward, batchNormForwardEval, batchNormForwardTrain } from './norm';

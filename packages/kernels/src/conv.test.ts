@@ -85,6 +85,8 @@ const CASES: ConvCase[] = [
   { x: [2, 30, 6, 6], w: [3, 30, 3, 3], o: { padding: 1 } }, // depth 270 > KC
   { x: [1, 1, 4, 4], w: [1, 1, 5, 5], o: { padding: 'same' } },
   { x: [2, 6, 7, 5], w: [6, 1, 3, 2], o: { groups: 6, stride: [1, 2], padding: 'valid' } }, // depthwise
+  { x: [2, 2, 5, 5], w: [3, 2, 1, 1], o: { padding: 1 } }, // padding > d(K-1): general input-grad path
+  { x: [1, 4, 6, 6], w: [4, 2, 3, 3], o: { groups: 2, dilation: [2, 1], padding: [2, 1] } }, // stride 1, dilated
 ];
 
 describe('conv2d', () => {

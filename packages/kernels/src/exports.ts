@@ -219,4 +219,27 @@ export interface KernelExports {
     decoupled: number,
     maximize: number,
   ): void;
+  convS1WorkspaceBytes(desc: number): number;
+  conv2dForwardS1(
+    x: number,
+    w: number,
+    bias: number,
+    out: number,
+    desc: number,
+    flags: number,
+    n0: number,
+    n1: number,
+    ws: number,
+  ): void;
+  conv2dWeightGradS1(x: number, dy: number, desc: number, n0: number, n1: number, ws: number): void;
+  conv2dWeightGradS1Partial(desc: number, ws: number): number;
+  conv2dWeightGradS1Fold(
+    dw: number,
+    desc: number,
+    beta: number,
+    first: number,
+    stride: number,
+    count: number,
+  ): void;
+  convFlipWeights(w: number, dst: number, Co: number, Cig: number, G: number, KH: number, KW: number): void;
 }

@@ -91,6 +91,15 @@ export interface AdamOptions {
   decoupled?: boolean;
 }
 
+/** Kernels that may run on worker threads (the pool is created with this list). */
+export type ParallelExport =
+  | 'sgemm'
+  | 'conv2dForward'
+  | 'conv2dInputGrad'
+  | 'conv2dWeightGrad'
+  | 'conv2dForwardS1'
+  | 'conv2dWeightGradS1';
+
 /** Words of the per-call metadata block: shape + 3 stride rows of MAX_RANK. */
 const META_WORDS = 4 * MAX_RANK;
 /** Words of the convolution descriptor. */
@@ -427,7 +436,31 @@ export class Kernels {
     options: Conv2dOptions & { relu?: boolean } = {},
   ): Conv2dGeometry {
     const g = this.setConv(xShape, wShape, options);
-    const flags = options.relu ? FLAG_RELU : 0;
+    this.convForwardRun(g, x, w, bias, out, options.relu ? FLAG_RELU : 0);
+    return g;
+  }
+
+  /** Runs a forward conv whose descriptor is already written: the implicit GEMM for stride 1. */
+  private convForwardRun(
+    g: Conv2dGeometry,
+    x: number,
+    w: number,
+    bias: number,
+    out: number,
+    flags: number,
+  ): void {
+    if (g.sh === 1 && g.sw === 1) {
+      this.withConvWorkspace(g.N, (ws) =>
+        this.parallel(
+          Math.min(this.threads, g.N),
+          g.N,
+          1,
+          (t, n0, n1) => [x, w, bias, out, this.desc, flags, n0, n1, ws(t)],
+          'conv2dForwardS1',
+        ),
+      );
+      return;
+    }
     this.parallel(
       this.threads,
       g.N,
@@ -435,7 +468,21 @@ export class Kernels {
       (t, n0, n1) => [x, w, bias, out, this.desc, flags, n0, n1, this.gemmWs[t]!],
       'conv2dForward',
     );
-    return g;
+  }
+
+  /** Calls fn with per-thread stride-1 conv workspaces (one block, `convS1WorkspaceBytes` apart). */
+  private withConvWorkspace<T>(
+    N: number,
+    fn: (ws: (t: number) => number, stride: number, count: number) => T,
+  ): T {
+    const stride = Math.ceil(this.exports.convS1WorkspaceBytes(this.desc) / 64) * 64;
+    const count = Math.min(this.threads, N);
+    const block = this.heap.alloc(stride * count);
+    try {
+      return fn((t) => block + t * stride, stride, count);
+    } finally {
+      this.heap.free(block);
+    }
   }
 
   /**
@@ -451,6 +498,26 @@ export class Kernels {
     options: Conv2dOptions = {},
   ): Conv2dGeometry {
     const g = this.setConv(xShape, wShape, options);
+    const padH = g.dh * (g.KH - 1) - g.ph;
+    const padW = g.dw * (g.KW - 1) - g.pw;
+    if (g.sh === 1 && g.sw === 1 && padH >= 0 && padW >= 0) {
+      // dx = conv(dy, w') with w' the channel-transposed, tap-flipped weight and padding d(K-1) - p.
+      const Cog = g.Co / g.groups;
+      const Cig = g.Ci / g.groups;
+      const flipped = this.heap.alloc(4 * g.Co * Cig * g.KH * g.KW);
+      try {
+        this.exports.convFlipWeights(w, flipped, g.Co, Cig, g.groups, g.KH, g.KW);
+        const t = this.setConv([g.N, g.Co, g.OH, g.OW], [g.Ci, Cog, g.KH, g.KW], {
+          padding: [padH, padW],
+          dilation: [g.dh, g.dw],
+          groups: g.groups,
+        });
+        this.convForwardRun(t, dy, flipped, 0, dx, 0);
+      } finally {
+        this.heap.free(flipped);
+      }
+      return g;
+    }
     const gemmBytes = this.exports.gemmWorkspaceBytes();
     const extra = this.exports.conv2dInputGradWorkspaceBytes(this.desc);
     const T = Math.min(this.threads, g.N);
@@ -478,6 +545,20 @@ export class Kernels {
   ): Conv2dGeometry {
     const g = this.setConv(xShape, wShape, options);
     const beta = options.beta ?? 0;
+    if (g.sh === 1 && g.sw === 1) {
+      this.withConvWorkspace(g.N, (ws, stride, count) => {
+        const used = this.parallel(
+          count,
+          g.N,
+          1,
+          (t, n0, n1) => [x, dy, this.desc, n0, n1, ws(t)],
+          'conv2dWeightGradS1',
+        );
+        const first = this.exports.conv2dWeightGradS1Partial(this.desc, ws(0));
+        this.exports.conv2dWeightGradS1Fold(dw, this.desc, beta, first, stride, used);
+      });
+      return g;
+    }
     const len = wShape[0]! * wShape[1]! * wShape[2]! * wShape[3]!;
     const T = Math.min(this.threads, g.N);
     const partial = Array.from({ length: T - 1 }, () => this.heap.alloc(4 * len));
@@ -752,20 +833,21 @@ export class Kernels {
   /**
    * Runs `fn` on up to T threads over [0, total) split into contiguous chunks aligned to `align`:
    * chunk t goes to worker t (t >= 1) and chunk 0 to the calling thread, which then waits for the rest.
+   * Returns the number of chunks (threads used).
    */
   private parallel(
     T: number,
     total: number,
     align: number,
     args: (t: number, start: number, end: number) => number[],
-    fn: 'sgemm' | 'conv2dForward' | 'conv2dInputGrad' | 'conv2dWeightGrad',
-  ): void {
+    fn: ParallelExport,
+  ): number {
     const call = this.exports[fn] as (...a: number[]) => void;
     const chunk = Math.ceil(Math.ceil(total / Math.max(1, T)) / align) * align;
     const n = this.pool ? Math.min(T, Math.ceil(total / chunk)) : 1;
     if (n <= 1) {
       call(...args(0, 0, total));
-      return;
+      return 1;
     }
     for (let t = 1; t < n; t++)
       this.pool!.dispatch(t, fn, args(t, t * chunk, Math.min(total, (t + 1) * chunk)));
@@ -774,6 +856,7 @@ export class Kernels {
     } finally {
       this.pool!.join();
     }
+    return n;
   }
 
   /** Validates a convolution and writes its descriptor. */

@@ -28,7 +28,14 @@ export interface LoadKernelsOptions {
 }
 
 /** Exports the workers may run (the kernels that split work across threads). */
-const PARALLEL_EXPORTS = ['sgemm', 'conv2dForward', 'conv2dInputGrad', 'conv2dWeightGrad'] as const;
+const PARALLEL_EXPORTS = [
+  'sgemm',
+  'conv2dForward',
+  'conv2dInputGrad',
+  'conv2dWeightGrad',
+  'conv2dForwardS1',
+  'conv2dWeightGradS1',
+] as const;
 
 function build(module: WebAssembly.Module, variant: WasmVariant, threads: number): Kernels {
   const memory = createMemory(threads > 1);
