@@ -44,14 +44,12 @@ export interface HostRows {
   dtype: DType;
 }
 
+/** A row-major copy of a tensor's elements in its own storage type (int64 labels stay exact). */
 function hostRows(t: Tensor): HostRows {
   const rowShape = t.shape.slice(1);
-  return {
-    values: t.toFloat32Array(),
-    rowShape,
-    rowSize: rowShape.reduce((a, b) => a * b, 1),
-    dtype: t.dtype,
-  };
+  const c = t.contiguous();
+  const values = c.storage.data.slice(c.offset, c.offset + c.numel());
+  return { values, rowShape, rowSize: rowShape.reduce((a, b) => a * b, 1), dtype: t.dtype };
 }
 
 /**
