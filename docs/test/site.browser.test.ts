@@ -85,7 +85,7 @@ describe.skipIf(!haveBrowser)('the docs site in headless Chromium', () => {
 
   it('a package page shows its exports', async () => {
     const { page, problems } = await open(browser, 'modules/_minidl_init.html');
-    await expect(page.locator('h1').textContent()).resolves.toContain('@minidl/init');
+    await expect(page.locator('.tsd-page-title h1').textContent()).resolves.toContain('@minidl/init');
     const link = page.locator('.col-content a[href$="_minidl_init.calculate_gain.html"]').first();
     await expect(link.textContent()).resolves.toBe('calculate_gain');
     await page.screenshot({ path: join(shots, 'package-init.png') });
@@ -97,6 +97,17 @@ describe.skipIf(!haveBrowser)('the docs site in headless Chromium', () => {
     await expect(page.locator('h1').first().textContent()).resolves.toContain('Getting started');
     expect(await page.locator('pre code').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(shots, 'guide-getting-started.png') });
+    expect(problems).toEqual([]);
+  });
+
+  it('the porting guide puts PyTorch and minidl code side by side', async () => {
+    const { page, problems } = await open(browser, 'documents/Porting_from_PyTorch.html');
+    const pair = page.locator('.side-by-side').first();
+    const [python, ts] = await Promise.all([0, 1].map((i) => pair.locator('pre').nth(i).boundingBox()));
+    expect(python && ts).toBeTruthy();
+    expect(Math.abs(python!.y - ts!.y)).toBeLessThan(2); // same row
+    expect(ts!.x).toBeGreaterThan(python!.x + python!.width - 1); // PyTorch left, minidl right
+    await pair.screenshot({ path: join(shots, 'guide-porting-side-by-side.png') });
     expect(problems).toEqual([]);
   });
 
