@@ -39,7 +39,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DIAGNOSTIC_BATCH = 128  # the first digits of the training split; must match apps/experiments
-EVAL_BATCH = 1000
+EVAL_BATCH = 500
 
 
 # ---------------------------------------------------------------- data

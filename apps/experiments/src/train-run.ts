@@ -22,7 +22,7 @@ import type { Checkpoint, StoredTensor } from './store.js';
 
 /** Digits of the training split's start used for the diagnostics (the reference uses the same). */
 export const DIAGNOSTIC_BATCH = 128;
-const EVAL_BATCH = 1000;
+const EVAL_BATCH = 500;
 
 type Batch = [Tensor, Tensor];
 type Optimizer = optim.SGD | optim.Adam;
