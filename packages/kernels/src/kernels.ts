@@ -93,6 +93,21 @@ export interface AdamOptions {
 
 /** Kernels that may run on worker threads (the pool is created with this list). */
 export type ParallelExport =
+  | 'unary'
+  | 'binary'
+  | 'unaryStrided'
+  | 'binaryStrided'
+  | 'copyStrided'
+  | 'reduce'
+  | 'maxPool2dForward'
+  | 'maxPool2dBackward'
+  | 'avgPool2dForward'
+  | 'avgPool2dBackward'
+  | 'batchNormForwardTrain'
+  | 'batchNormForwardEval'
+  | 'batchNormBackward'
+  | 'softmaxForward'
+  | 'softmaxBackward'
   | 'sgemm'
   | 'conv2dForward'
   | 'conv2dInputGrad'
@@ -104,6 +119,11 @@ export type ParallelExport =
 const META_WORDS = 4 * MAX_RANK;
 /** Words of the convolution descriptor. */
 const DESC_WORDS = 16;
+/**
+ * Below this many elements a memory-bound kernel stays on the calling thread: a dispatch and join
+ * costs a few microseconds, about what one thread needs for this many elements.
+ */
+const PARALLEL_MIN_ELEMENTS = 1 << 15;
 /** Below this many flops a GEMM stays on the calling thread (a dispatch costs microseconds). */
 const PARALLEL_MIN_FLOPS = 1 << 19;
 
@@ -136,6 +156,8 @@ export class Kernels {
   readonly variant: WasmVariant;
   private readonly meta: number;
   private readonly desc: number;
+  /** 64 bytes of scratch per thread. */
+  private readonly scratch: number[];
   /** One GEMM workspace per thread. */
   private readonly gemmWs: number[];
   private pool: ThreadPool | null;
@@ -156,6 +178,7 @@ export class Kernels {
     this.desc = this.heap.alloc(DESC_WORDS * 4);
     const threads = 1 + (pool?.size ?? 0);
     this.gemmWs = Array.from({ length: threads }, () => this.heap.alloc(this.exports.gemmWorkspaceBytes()));
+    this.scratch = Array.from({ length: threads }, () => this.heap.alloc(64));
   }
 
   /** Number of threads kernels may use (1 = calling thread only). */
@@ -227,13 +250,22 @@ export class Kernels {
   /** `out[i] = op(x[i]; a, b)` for `i < n`, contiguous. See {@link UNARY_OPS} for the ops and scalars. */
   unary(op: UnaryOp, x: number, out: number, n: number, a = 0, b = 0): void {
     checkCount('unary', n);
-    this.exports.unary(UNARY_OPS[op], x, out, n, a, b);
+    const code = UNARY_OPS[op];
+    this.split(n, n, 16, (_, i0, i1) => [code, x + 4 * i0, out + 4 * i0, i1 - i0, a, b], 'unary');
   }
 
   /** `out[i] = op(x[i], y[i]; alpha)` for `i < n`, contiguous; comparisons write u8. See {@link BINARY_OPS}. */
   binary(op: BinaryOp, x: number, y: number, out: number, n: number, alpha = 1): void {
     checkCount('binary', n);
-    this.exports.binary(BINARY_OPS[op], x, y, out, n, alpha);
+    const code = BINARY_OPS[op];
+    const ob = code >= BINARY_OPS.eq ? 1 : 4;
+    this.split(
+      n,
+      n,
+      16,
+      (_, i0, i1) => [code, x + 4 * i0, y + 4 * i0, out + ob * i0, i1 - i0, alpha],
+      'binary',
+    );
   }
 
   /**
@@ -252,7 +284,15 @@ export class Kernels {
   ): void {
     const rank = this.writeMeta('unaryStrided', shape, [outStrides, xStrides]);
     if (rank === 0) return;
-    this.exports.unaryStrided(UNARY_OPS[op], rank, this.meta, x, out, a, b, 0, this.rows(rank));
+    const code = UNARY_OPS[op];
+    const rows = this.rows(rank);
+    this.split(
+      rows,
+      this.count(rank),
+      1,
+      (_, r0, r1) => [code, rank, this.meta, x, out, a, b, r0, r1],
+      'unaryStrided',
+    );
   }
 
   /**
@@ -273,7 +313,15 @@ export class Kernels {
   ): void {
     const rank = this.writeMeta('binaryStrided', shape, [outStrides, xStrides, yStrides]);
     if (rank === 0) return;
-    this.exports.binaryStrided(BINARY_OPS[op], rank, this.meta, x, y, out, alpha, 0, this.rows(rank));
+    const code = BINARY_OPS[op];
+    const rows = this.rows(rank);
+    this.split(
+      rows,
+      this.count(rank),
+      1,
+      (_, r0, r1) => [code, rank, this.meta, x, y, out, alpha, r0, r1],
+      'binaryStrided',
+    );
   }
 
   /**
@@ -290,7 +338,14 @@ export class Kernels {
   ): void {
     const rank = this.writeMeta('copyStrided', shape, [dstStrides, srcStrides]);
     if (rank === 0) return;
-    this.exports.copyStrided(elemBytes, rank, this.meta, src, dst, 0, this.rows(rank));
+    const rows = this.rows(rank);
+    this.split(
+      rows,
+      this.count(rank),
+      1,
+      (_, r0, r1) => [elemBytes, rank, this.meta, src, dst, r0, r1],
+      'copyStrided',
+    );
   }
 
   /** Contiguous dtype conversion of `n` elements (see {@link CONVERT_OPS}). */
@@ -324,7 +379,8 @@ export class Kernels {
       }
       throw new RangeError(`${op}(): Expected reduction dim to have non-zero size`);
     }
-    this.exports.reduce(REDUCE_OPS[op], x, out, r, inner, 0, outer);
+    const code = REDUCE_OPS[op];
+    this.split(outer, outer * r * inner, 1, (_, o0, o1) => [code, x, out, r, inner, o0, o1], 'reduce');
   }
 
   // ---- matrix multiply ----
@@ -438,6 +494,17 @@ export class Kernels {
     const g = this.setConv(xShape, wShape, options);
     this.convForwardRun(g, x, w, bias, out, options.relu ? FLAG_RELU : 0);
     return g;
+  }
+
+  /** {@link parallel} for memory-bound kernels: all threads only when `elements` is large enough. */
+  private split(
+    total: number,
+    elements: number,
+    align: number,
+    args: (t: number, start: number, end: number) => number[],
+    fn: ParallelExport,
+  ): void {
+    this.parallel(elements < PARALLEL_MIN_ELEMENTS ? 1 : this.threads, total, align, args, fn);
   }
 
   /** Runs a forward conv whose descriptor is already written: the implicit GEMM for stride 1. */
@@ -603,7 +670,14 @@ export class Kernels {
     options: Pool2dOptions = {},
   ): Conv2dGeometry {
     const g = this.setDesc(pool2dGeometry(xShape, kernelSize, options));
-    this.exports.maxPool2dForward(x, out, indices, this.desc, 0, g.N * g.Ci);
+    const planes = g.N * g.Ci;
+    this.split(
+      planes,
+      planes * g.H * g.W,
+      1,
+      (_, p0, p1) => [x, out, indices, this.desc, p0, p1],
+      'maxPool2dForward',
+    );
     return g;
   }
 
@@ -616,7 +690,14 @@ export class Kernels {
     outHW: readonly [number, number],
   ): void {
     const [N, C, H, W] = (xShape.length === 4 ? xShape : [1, ...xShape]) as [number, number, number, number];
-    this.exports.maxPool2dBackward(dy, indices, dx, H * W, outHW[0] * outHW[1], 0, N * C);
+    const OHW = outHW[0] * outHW[1];
+    this.split(
+      N * C,
+      N * C * H * W,
+      1,
+      (_, p0, p1) => [dy, indices, dx, H * W, OHW, p0, p1],
+      'maxPool2dBackward',
+    );
   }
 
   /** avg_pool2d: out [N, C, OH, OW] from x [N, C, H, W]. Returns the geometry. */
@@ -629,7 +710,14 @@ export class Kernels {
   ): Conv2dGeometry {
     const g = this.setDesc(pool2dGeometry(xShape, kernelSize, options));
     const [cip, div] = avgFlags(options);
-    this.exports.avgPool2dForward(x, out, this.desc, cip, div, this.meta, 0, g.N * g.Ci);
+    const planes = g.N * g.Ci;
+    this.split(
+      planes,
+      planes * g.H * g.W,
+      1,
+      (t, p0, p1) => [x, out, this.desc, cip, div, this.scratch[t]!, p0, p1],
+      'avgPool2dForward',
+    );
     return g;
   }
 
@@ -643,7 +731,14 @@ export class Kernels {
   ): void {
     const g = this.setDesc(pool2dGeometry(xShape, kernelSize, options));
     const [cip, div] = avgFlags(options);
-    this.exports.avgPool2dBackward(dy, dx, this.desc, cip, div, this.meta, 0, g.N * g.Ci);
+    const planes = g.N * g.Ci;
+    this.split(
+      planes,
+      planes * g.H * g.W,
+      1,
+      (t, p0, p1) => [dy, dx, this.desc, cip, div, this.scratch[t]!, p0, p1],
+      'avgPool2dBackward',
+    );
   }
 
   // ---- batch norm ----
@@ -665,22 +760,16 @@ export class Kernels {
     options: BatchNormTrainOptions = {},
   ): void {
     const [N, C, S] = bnDims(shape);
-    this.exports.batchNormForwardTrain(
-      x,
-      y,
-      weight,
-      bias,
-      saveMean,
-      saveInvstd,
-      options.runningMean ?? 0,
-      options.runningVar ?? 0,
-      N,
+    const rm = options.runningMean ?? 0;
+    const rv = options.runningVar ?? 0;
+    const eps = options.eps ?? 1e-5;
+    const momentum = options.momentum ?? 0.1;
+    this.split(
       C,
-      S,
-      options.eps ?? 1e-5,
-      options.momentum ?? 0.1,
-      0,
-      C,
+      N * C * S,
+      1,
+      (_, c0, c1) => [x, y, weight, bias, saveMean, saveInvstd, rm, rv, N, C, S, eps, momentum, c0, c1],
+      'batchNormForwardTrain',
     );
   }
 
@@ -696,7 +785,13 @@ export class Kernels {
     eps = 1e-5,
   ): void {
     const [N, C, S] = bnDims(shape);
-    this.exports.batchNormForwardEval(x, y, weight, bias, mean, variance, N, C, S, eps, 0, C);
+    this.split(
+      C,
+      N * C * S,
+      1,
+      (_, c0, c1) => [x, y, weight, bias, mean, variance, N, C, S, eps, c0, c1],
+      'batchNormForwardEval',
+    );
   }
 
   /**
@@ -717,14 +812,20 @@ export class Kernels {
     training = true,
   ): void {
     const [N, C, S] = bnDims(shape);
-    this.exports.batchNormBackward(dy, x, weight, mean, invstd, dx, dweight, dbias, N, C, S, +training, 0, C);
+    this.split(
+      C,
+      N * C * S,
+      1,
+      (_, c0, c1) => [dy, x, weight, mean, invstd, dx, dweight, dbias, N, C, S, +training, c0, c1],
+      'batchNormBackward',
+    );
   }
 
   // ---- softmax and NLL ----
 
   /** softmax (or log_softmax with `log`) over the middle axis of contiguous (outer, r, inner); y may equal x. */
   softmax(x: number, y: number, outer: number, r: number, inner: number, log = false): void {
-    this.exports.softmaxForward(x, y, r, inner, +log, 0, outer);
+    this.split(outer, outer * r * inner, 1, (_, o0, o1) => [x, y, r, inner, +log, o0, o1], 'softmaxForward');
   }
 
   /** Gradient of {@link softmax} from its output y: dx = y (dy - sum(dy y)), or dy - exp(y) sum(dy) for log. */
@@ -737,7 +838,13 @@ export class Kernels {
     inner: number,
     log = false,
   ): void {
-    this.exports.softmaxBackward(dy, y, dx, r, inner, +log, 0, outer);
+    this.split(
+      outer,
+      outer * r * inner,
+      1,
+      (_, o0, o1) => [dy, y, dx, r, inner, +log, o0, o1],
+      'softmaxBackward',
+    );
   }
 
   /**
@@ -896,6 +1003,11 @@ export class Kernels {
       m.set(s, (k + 1) * rank);
     });
     return rank;
+  }
+
+  /** Number of elements described by the meta block. */
+  private count(rank: number): number {
+    return this.rows(rank) * this.i32(this.meta, rank)[rank - 1]!;
   }
 
   /** Number of rows (index tuples of all but the last dim) described by the meta block. */

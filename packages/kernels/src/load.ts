@@ -1,5 +1,5 @@
 /** Entry points that build a {@link Kernels} instance. */
-import { Kernels } from './kernels.js';
+import { Kernels, type ParallelExport } from './kernels.js';
 import {
   chooseVariant,
   createMemory,
@@ -28,14 +28,29 @@ export interface LoadKernelsOptions {
 }
 
 /** Exports the workers may run (the kernels that split work across threads). */
-const PARALLEL_EXPORTS = [
+const PARALLEL_EXPORTS: readonly ParallelExport[] = [
+  'unary',
+  'binary',
+  'unaryStrided',
+  'binaryStrided',
+  'copyStrided',
+  'reduce',
+  'maxPool2dForward',
+  'maxPool2dBackward',
+  'avgPool2dForward',
+  'avgPool2dBackward',
+  'batchNormForwardTrain',
+  'batchNormForwardEval',
+  'batchNormBackward',
+  'softmaxForward',
+  'softmaxBackward',
   'sgemm',
   'conv2dForward',
   'conv2dInputGrad',
   'conv2dWeightGrad',
   'conv2dForwardS1',
   'conv2dWeightGradS1',
-] as const;
+];
 
 function build(module: WebAssembly.Module, variant: WasmVariant, threads: number): Kernels {
   const memory = createMemory(threads > 1);

@@ -49,6 +49,55 @@ describe('thread pool', () => {
     }
   });
 
+  it('memory-bound kernels split across threads give bit-identical results', () => {
+    const r = rng(8);
+    const shape = [4, 16, 30, 34]; // 65280 elements: above the threshold for splitting
+    const n = shape.reduce((a, b) => a * b);
+    const x = randArray(r, n, -2, 2);
+    const y = randArray(r, n, 0.5, 2);
+    const run = (k: Kernels) => {
+      const [px, py] = [put(k, x), put(k, y)];
+      const out: Float32Array[] = [];
+      const o = k.alloc(4 * n);
+      const o2 = k.alloc(4 * n);
+      const idx = k.alloc(4 * n);
+      const small = k.alloc(4 * 64);
+      const small2 = k.alloc(4 * 64);
+      const grab = (p: number, len = n) => out.push(k.readF32(p, len));
+      k.unary('exp', px, o, n);
+      grab(o);
+      k.binary('div', px, py, o, n);
+      grab(o);
+      k.binary('lt', px, py, o, n);
+      out.push(Float32Array.from(k.readU8(o, n)));
+      k.binaryStrided('mul', shape, px, [16 * 30 * 34, 30 * 34, 34, 1], py, [0, 1, 0, 0], o);
+      grab(o);
+      k.copyStrided([4, 16, 34, 30], px, [16 * 30 * 34, 30 * 34, 1, 34], o);
+      grab(o);
+      k.reduce('sum', px, small, 64, 30 * 34, 1);
+      grab(small, 64);
+      k.maxPool2dForward(px, shape, o, idx, 2);
+      grab(o, n / 4);
+      k.maxPool2dBackward(py, idx, o2, shape, [15, 17]);
+      grab(o2);
+      k.avgPool2dForward(px, shape, o, 3, { stride: 2, padding: 1 });
+      grab(o, 4 * 16 * 15 * 17);
+      k.batchNormTrain(px, o, shape, 0, 0, small, small2);
+      grab(o);
+      k.batchNormBackward(py, px, shape, 0, small, small2, o2, 0, 0);
+      grab(o2);
+      k.softmax(px, o, 64, 30, 34);
+      grab(o);
+      for (const p of [px, py, o, o2, idx, small, small2]) k.free(p);
+      return out;
+    };
+    const a = run(k1);
+    const b = run(k2);
+    a.forEach((v, i) => {
+      expect(b[i], `op ${i}`).toEqual(v);
+    });
+  });
+
   it('does not keep Node alive once work is done, even without dispose()', () => {
     const index = fileURLToPath(new URL('./index.ts', import.meta.url));
     const code = `import('${index}').then(({ loadKernels }) => {
