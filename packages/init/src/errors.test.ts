@@ -1,6 +1,7 @@
-import { empty, type Tensor } from '@minidl/tensor';
+import { empty, manual_seed, type Tensor } from '@minidl/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixture } from './fixtures.test-helpers.js';
+import * as init from './index.js';
 import {
   calculate_fan_in_and_fan_out,
   calculate_gain,
@@ -101,6 +102,24 @@ describe('errors of the beyond-PyTorch functions', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     variance_scaling_(e(0, 4));
     expect(warn).toHaveBeenCalledWith('UserWarning: Initializing zero-element tensors is a no-op');
+    warn.mockRestore();
+  });
+});
+
+describe("PyTorch's deprecated names without the underscore", () => {
+  it('warn with FutureWarning and fill like the in-place function', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    manual_seed(4);
+    const a = init.xavier_normal(empty([5, 6])).toFloat32Array();
+    manual_seed(4);
+    expect(init.xavier_normal_(empty([5, 6])).toFloat32Array()).toEqual(a);
+    expect(warn).toHaveBeenCalledWith(
+      'FutureWarning: `nn.init.xavier_normal` is now deprecated in favor of `nn.init.xavier_normal_`.',
+    );
+    const names = ['uniform', 'normal', 'constant', 'eye', 'dirac', 'xavier_uniform', 'xavier_normal'];
+    for (const name of [...names, 'kaiming_uniform', 'kaiming_normal', 'orthogonal', 'sparse']) {
+      expect(typeof (init as Record<string, unknown>)[name], name).toBe('function');
+    }
     warn.mockRestore();
   });
 });

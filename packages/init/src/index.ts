@@ -23,6 +23,19 @@ export {
   uniform_,
   zeros_,
 } from './basic.js';
+export {
+  constant,
+  dirac,
+  eye,
+  kaiming_normal,
+  kaiming_uniform,
+  normal,
+  orthogonal,
+  sparse,
+  uniform,
+  xavier_normal,
+  xavier_uniform,
+} from './deprecated.js';
 export { erf, normCdf } from './erf.js';
 export {
   _calculate_fan_in_and_fan_out,

@@ -4,13 +4,13 @@
  */
 
 /**
- * Emits a `UserWarning` with PyTorch's message.
+ * Emits a Python warning (a `UserWarning` unless another category is given) with PyTorch's message.
  *
  * @example
  * ```ts
  * warn('Initializing zero-element tensors is a no-op');
  * ```
  */
-export function warn(message: string): void {
-  console.warn(`UserWarning: ${message}`);
+export function warn(message: string, category: 'UserWarning' | 'FutureWarning' = 'UserWarning'): void {
+  console.warn(`${category}: ${message}`);
 }
