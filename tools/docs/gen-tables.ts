@@ -10,7 +10,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type InitScheme, tabulate_init, type WeightEntry } from '@minidl/init';
+import { type InitScheme, type InitTableRow, tabulate_init } from '@minidl/init';
+import { nn } from '@minidl/nn';
+import type { Tensor } from '@minidl/tensor';
 import { markdownTable, readGenerated, replaceGenerated } from './generated.js';
 
 export const GUIDE = join(
@@ -19,18 +21,24 @@ export const GUIDE = join(
 );
 export const SECTION = 'tutorial-cnn-init';
 
-/**
- * The tutorial CNN's weights as PyTorch names them: `nn.Sequential` children are numbered, so the
- * convolutions are `layer.0`, `layer.2` and `layer.5` and the linear layers `fc_layer.0` and
- * `fc_layer.2` (ReLU and MaxPool2d take the numbers in between).
- */
-export const TUTORIAL_CNN: readonly WeightEntry[] = [
-  { name: 'layer.0.weight', shape: [16, 1, 3, 3], kind: 'Conv2d' },
-  { name: 'layer.2.weight', shape: [32, 16, 3, 3], kind: 'Conv2d' },
-  { name: 'layer.5.weight', shape: [64, 32, 3, 3], kind: 'Conv2d' },
-  { name: 'fc_layer.0.weight', shape: [100, 64 * 7 * 7], kind: 'Linear' },
-  { name: 'fc_layer.2.weight', shape: [10, 100], kind: 'Linear' },
-];
+/** The tutorial's MNIST CNN (SEED.md, sample 3), built with @minidl/nn so the names are nn's own. */
+class TutorialCNN extends nn.Module {
+  layer = new nn.Sequential(
+    new nn.Conv2d(1, 16, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.Conv2d(16, 32, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2, 2),
+    new nn.Conv2d(32, 64, 3, { padding: 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2, 2),
+  );
+  fc_layer = new nn.Sequential(new nn.Linear(64 * 7 * 7, 100), new nn.ReLU(), new nn.Linear(100, 10));
+
+  forward(x: Tensor): Tensor {
+    return this.fc_layer.forward(this.layer.forward(x).flatten(1));
+  }
+}
 
 /** The columns: the tutorial's three schemes, as its code calls them, and PyTorch's default. */
 const SCHEMES: ReadonlyArray<readonly [title: string, scheme: InitScheme]> = [
@@ -40,26 +48,24 @@ const SCHEMES: ReadonlyArray<readonly [title: string, scheme: InitScheme]> = [
   ['PyTorch default σ', { name: 'pytorch_default' }],
 ];
 
-/** How the layer is written in the model, from its weight's shape (`Conv2d(in, out, k)`). */
-function moduleOf(w: WeightEntry): string {
-  const [out, inp, k] = w.shape;
-  return w.kind === 'Conv2d' ? `Conv2d(${inp}, ${out}, ${k})` : `${w.kind}(${inp}, ${out})`;
+/** How the layer is written in the model, from its class and weight shape (`Conv2d(in, out, k)`). */
+function moduleOf(row: InitTableRow): string {
+  const [out, inp, k] = row.shape;
+  return row.kind === 'Conv2d' ? `Conv2d(${inp}, ${out}, ${k})` : `${row.kind}(${inp}, ${out})`;
 }
 
 /** The guide's table, as markdown. */
 export function tutorialCnnTable(): string {
-  const columns = SCHEMES.map(([, scheme]) => tabulate_init(TUTORIAL_CNN, scheme));
-  const rows = TUTORIAL_CNN.map((w, i) => {
-    const first = columns[0]![i]!;
-    return [
-      `\`${w.name.replace(/\.weight$/, '')}\``,
-      `\`${moduleOf(w)}\``,
-      `\`[${w.shape.join(', ')}]\``,
-      String(first.fan_in),
-      String(first.fan_out),
-      ...columns.map((rowsOfScheme) => rowsOfScheme[i]!.std.toFixed(4)),
-    ];
-  });
+  const model = new TutorialCNN();
+  const columns = SCHEMES.map(([, scheme]) => tabulate_init(model, scheme));
+  const rows = columns[0]!.map((first, i) => [
+    `\`${first.name.replace(/\.weight$/, '')}\``,
+    `\`${moduleOf(first)}\``,
+    `\`[${first.shape.join(', ')}]\``,
+    String(first.fan_in),
+    String(first.fan_out),
+    ...columns.map((rowsOfScheme) => rowsOfScheme[i]!.std.toFixed(4)),
+  ]);
   return markdownTable(
     ['layer', 'module', 'weight shape', 'fan-in', 'fan-out', ...SCHEMES.map(([title]) => title)],
     rows,
