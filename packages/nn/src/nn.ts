@@ -26,5 +26,5 @@ export { Dropout } from './modules/dropout.js';
 export { Flatten } from './modules/flatten.js';
 export { type BiasArg, Identity, Linear } from './modules/linear.js';
 export { CrossEntropyLoss, MSELoss, NLLLoss } from './modules/loss.js';
-export { AvgPool2d, MaxPool2d } from './modules/pooling.js';
+export { AvgPool2d, MaxPool2d, type MaxPool2dLayerOptions } from './modules/pooling.js';
 export { Parameter } from './parameter.js';

@@ -38,15 +38,20 @@ export function splitStride<O extends { stride?: Pair | null }>(
 export function max_pool2d(
   input: Tensor,
   kernel_size: Pair,
-  stride?: Pair | null | MaxPool2dOptions,
-  options?: MaxPool2dOptions,
-): Tensor;
+  options: MaxPool2dOptions & { return_indices: true },
+): [Tensor, Tensor];
 export function max_pool2d(
   input: Tensor,
   kernel_size: Pair,
-  stride: Pair | null | (MaxPool2dOptions & { return_indices: true }),
-  options?: MaxPool2dOptions & { return_indices: true },
+  stride: Pair | null | undefined,
+  options: MaxPool2dOptions & { return_indices: true },
 ): [Tensor, Tensor];
+export function max_pool2d(
+  input: Tensor,
+  kernel_size: Pair,
+  stride?: Pair | null | MaxPool2dOptions,
+  options?: MaxPool2dOptions,
+): Tensor;
 export function max_pool2d(
   input: Tensor,
   kernel_size: Pair,

@@ -10,8 +10,15 @@ function show(v: Pair): string {
   return typeof v === 'number' ? String(v) : pyTuple(v);
 }
 
+/** MaxPool2d's options; `return_indices` as a type parameter so `forward`'s result type follows it. */
+export type MaxPool2dLayerOptions<R extends boolean> = Omit<MaxPool2dOptions, 'return_indices'> & {
+  /** Also return the flat h*w index of each maximum: `forward` gives `[output, indices]`. */
+  return_indices?: R;
+};
+
 /**
- * Max over each window, as `torch.nn.MaxPool2d`; stride defaults to the kernel size.
+ * Max over each window, as `torch.nn.MaxPool2d`; stride defaults to the kernel size. With
+ * `return_indices: true`, `forward` returns `[output, indices]`.
  *
  * @example
  * ```ts
@@ -19,34 +26,39 @@ function show(v: Pair): string {
  * new nn.MaxPool2d(3, { stride: 2, padding: 1, ceil_mode: true });
  * ```
  */
-export class MaxPool2d extends Module {
+export class MaxPool2d<R extends boolean = false> extends Module {
   readonly kernel_size: Pair;
   readonly stride: Pair;
   readonly padding: Pair;
   readonly dilation: Pair;
-  readonly return_indices: boolean;
+  readonly return_indices: R;
   readonly ceil_mode: boolean;
 
-  constructor(kernel_size: Pair, stride?: Pair | null | MaxPool2dOptions, options: MaxPool2dOptions = {}) {
+  constructor(
+    kernel_size: Pair,
+    stride?: Pair | null | MaxPool2dLayerOptions<R>,
+    options: MaxPool2dLayerOptions<R> = {},
+  ) {
     super();
-    const o = splitStride(stride, options);
+    const o = splitStride<MaxPool2dLayerOptions<R>>(stride, options);
     this.kernel_size = kernel_size;
     this.stride = o.stride ?? kernel_size;
     this.padding = o.padding ?? 0;
     this.dilation = o.dilation ?? 1;
-    this.return_indices = o.return_indices ?? false;
+    this.return_indices = o.return_indices ?? (false as R);
     this.ceil_mode = o.ceil_mode ?? false;
   }
 
   /** The pooled output, or `[output, indices]` when built with `return_indices: true`. */
-  forward(input: Tensor): Tensor | [Tensor, Tensor] {
-    return max_pool2d(input, this.kernel_size, {
+  forward(input: Tensor): R extends true ? [Tensor, Tensor] : Tensor {
+    const out: Tensor | [Tensor, Tensor] = max_pool2d(input, this.kernel_size, {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,
       ceil_mode: this.ceil_mode,
       return_indices: this.return_indices,
     });
+    return out as R extends true ? [Tensor, Tensor] : Tensor;
   }
 
   override extra_repr(): string {
