@@ -1,7 +1,8 @@
 /**
- * The Weight initialisation guide's table of the tutorial CNN: per weighted layer, its fans and the
- * standard deviation of its weights under the tutorial's three schemes and PyTorch's default, all
- * computed by `@minidl/init`'s `tabulate_init`, so the guide shows what the library computes.
+ * The Weight initialisation guide's table of the tutorial CNN (the experiments app's own model): per
+ * weighted layer, its fans and the standard deviation of its weights under the tutorial's three
+ * schemes and PyTorch's default, all computed by `@minidl/init`'s `tabulate_init`, so the guide shows
+ * what the library computes.
  *
  * Usage: `npx tsx --conditions=@minidl/source tools/docs/gen-tables.ts` rewrites the section in the
  * guide (the condition reads the packages from source, no build needed); `--check` only
@@ -10,9 +11,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TutorialCNN } from '@minidl/experiments';
 import { type InitScheme, type InitTableRow, tabulate_init } from '@minidl/init';
-import { nn } from '@minidl/nn';
-import type { Tensor } from '@minidl/tensor';
 import { markdownTable, readGenerated, replaceGenerated } from './generated.js';
 
 export const GUIDE = join(
@@ -20,25 +20,6 @@ export const GUIDE = join(
   '../../docs/guides/weight-initialisation.md',
 );
 export const SECTION = 'tutorial-cnn-init';
-
-/** The tutorial's MNIST CNN (SEED.md, sample 3), built with @minidl/nn so the names are nn's own. */
-class TutorialCNN extends nn.Module {
-  layer = new nn.Sequential(
-    new nn.Conv2d(1, 16, 3, { padding: 1 }),
-    new nn.ReLU(),
-    new nn.Conv2d(16, 32, 3, { padding: 1 }),
-    new nn.ReLU(),
-    new nn.MaxPool2d(2, 2),
-    new nn.Conv2d(32, 64, 3, { padding: 1 }),
-    new nn.ReLU(),
-    new nn.MaxPool2d(2, 2),
-  );
-  fc_layer = new nn.Sequential(new nn.Linear(64 * 7 * 7, 100), new nn.ReLU(), new nn.Linear(100, 10));
-
-  forward(x: Tensor): Tensor {
-    return this.fc_layer.forward(this.layer.forward(x).flatten(1));
-  }
-}
 
 /** The columns: the tutorial's three schemes, as its code calls them, and PyTorch's default. */
 const SCHEMES: ReadonlyArray<readonly [title: string, scheme: InitScheme]> = [
