@@ -3,10 +3,24 @@
  * encoding as the 16-word descriptor the wasm kernels read.
  */
 
-/** A scalar or an (h, w) pair, as PyTorch's `_pair` accepts. */
+/**
+ * A scalar or an (h, w) pair, as PyTorch's `_pair` accepts.
+ *
+ * @example
+ * ```ts
+ * const stride: Pair = [2, 1];
+ * ```
+ */
 export type Pair = number | readonly [number, number];
 
-/** Convolution hyper-parameters with PyTorch's names and defaults. */
+/**
+ * Convolution hyper-parameters with PyTorch's names and defaults.
+ *
+ * @example
+ * ```ts
+ * k.conv2dForward(x, [64, 1, 28, 28], w, [16, 1, 3, 3], b, y, { padding: 1 });
+ * ```
+ */
 export interface Conv2dOptions {
   /** Default 1. */
   stride?: Pair;
@@ -18,7 +32,14 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
-/** Fully resolved convolution shape: input [N, Ci, H, W], weight [Co, Ci/groups, KH, KW], output [N, Co, OH, OW]. */
+/**
+ * Fully resolved convolution shape: input [N, Ci, H, W], weight [Co, Ci/groups, KH, KW], output [N, Co, OH, OW].
+ *
+ * @example
+ * ```ts
+ * const { OH, OW } = conv2dGeometry([1, 3, 32, 32], [8, 3, 5, 5], { stride: 2 }); // 14, 14
+ * ```
+ */
 export interface Conv2dGeometry {
   N: number;
   Ci: number;
@@ -113,7 +134,14 @@ export function conv2dDescriptor(g: Conv2dGeometry): number[] {
   return [g.N, g.Ci, g.H, g.W, g.Co, g.KH, g.KW, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.groups, g.OH, g.OW];
 }
 
-/** Pooling hyper-parameters with PyTorch's names and defaults (stride defaults to the kernel size). */
+/**
+ * Pooling hyper-parameters with PyTorch's names and defaults (stride defaults to the kernel size).
+ *
+ * @example
+ * ```ts
+ * k.maxPool2dForward(x, [64, 16, 28, 28], out, idx, 2, { stride: 2 });
+ * ```
+ */
 export interface Pool2dOptions {
   stride?: Pair;
   /** Default 0; at most half the (effective) kernel size. */

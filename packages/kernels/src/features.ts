@@ -42,7 +42,14 @@ const RELAXED_SIMD_PROBE = new Uint8Array([
   0x0b,
 ]);
 
-/** What the running engine supports. */
+/**
+ * What the running engine supports.
+ *
+ * @example
+ * ```ts
+ * const f: WasmFeatures = detectWasmFeatures();
+ * ```
+ */
 export interface WasmFeatures {
   simd: boolean;
   relaxedSimd: boolean;

@@ -12,7 +12,14 @@
 const ALIGN = 64;
 const PAGE = 65536;
 
-/** Memory use of a {@link WasmHeap}. */
+/**
+ * Memory use of a {@link WasmHeap}.
+ *
+ * @example
+ * ```ts
+ * k.stats().bytesInUse; // bytes held by live blocks
+ * ```
+ */
 export interface HeapStats {
   /** Bytes in live blocks (rounded up to their size class). */
   bytesInUse: number;

@@ -28,7 +28,14 @@ import {
 import type { ThreadPool } from './pool.js';
 import { coalesce, contiguousStrides, MAX_RANK } from './strides.js';
 
-/** Epilogue fused into {@link Kernels.sgemm}. */
+/**
+ * Epilogue fused into {@link Kernels.sgemm}.
+ *
+ * @example
+ * ```ts
+ * k.sgemm(false, true, M, N, K, 1, x, K, w, K, 0, y, N, { bias: b, relu: true }); // relu(x W^T + b)
+ * ```
+ */
 export interface GemmEpilogue {
   /** Pointer to a float32 bias vector added after alpha/beta (0 or absent: none). */
   bias?: number;
@@ -42,7 +49,14 @@ const FLAG_BIAS_ROW = 1;
 const FLAG_BIAS_COL = 2;
 const FLAG_RELU = 4;
 
-/** Options of {@link Kernels.avgPool2dForward} (torch.nn.functional.avg_pool2d). */
+/**
+ * Options of {@link Kernels.avgPool2dForward} (torch.nn.functional.avg_pool2d).
+ *
+ * @example
+ * ```ts
+ * k.avgPool2dForward(x, [1, 3, 8, 8], out, 3, { stride: 2, padding: 1, count_include_pad: false });
+ * ```
+ */
 export interface AvgPool2dOptions extends Omit<Pool2dOptions, 'dilation'> {
   /** Count padding cells in the divisor. Default true. */
   count_include_pad?: boolean;
@@ -50,7 +64,14 @@ export interface AvgPool2dOptions extends Omit<Pool2dOptions, 'dilation'> {
   divisor_override?: number;
 }
 
-/** Options of {@link Kernels.batchNormTrain}. */
+/**
+ * Options of {@link Kernels.batchNormTrain}.
+ *
+ * @example
+ * ```ts
+ * k.batchNormTrain(x, y, [64, 16, 28, 28], w, b, mean, invstd, { runningMean: rm, runningVar: rv });
+ * ```
+ */
 export interface BatchNormTrainOptions {
   /** Running mean to update in place (with runningVar), or 0. */
   runningMean?: number;
@@ -62,7 +83,14 @@ export interface BatchNormTrainOptions {
   eps?: number;
 }
 
-/** Options of {@link Kernels.sgdStep} (torch.optim.SGD). */
+/**
+ * Options of {@link Kernels.sgdStep} (torch.optim.SGD).
+ *
+ * @example
+ * ```ts
+ * k.sgdStep(p, g, buf, n, { lr: 0.01, momentum: 0.9, first: step === 1 });
+ * ```
+ */
 export interface SgdOptions {
   lr: number;
   momentum?: number;
@@ -74,7 +102,14 @@ export interface SgdOptions {
   first?: boolean;
 }
 
-/** Options of {@link Kernels.adamStep} (torch.optim.Adam / AdamW). */
+/**
+ * Options of {@link Kernels.adamStep} (torch.optim.Adam / AdamW).
+ *
+ * @example
+ * ```ts
+ * k.adamStep(p, g, m, v, 0, n, { lr: 1e-3, step: 1, decoupled: true }); // AdamW
+ * ```
+ */
 export interface AdamOptions {
   lr: number;
   /** Default [0.9, 0.999]. */

@@ -13,7 +13,14 @@ import {
 } from './loader.js';
 import { ThreadPool, threadsAvailable } from './pool.js';
 
-/** Options of {@link loadKernels} and {@link loadKernelsAsync}. */
+/**
+ * Options of {@link loadKernels} and {@link loadKernelsAsync}.
+ *
+ * @example
+ * ```ts
+ * loadKernels({ threads: 1, relaxedSimd: false }); // plain SIMD on the calling thread
+ * ```
+ */
 export interface LoadKernelsOptions {
   /**
    * Threads for the big kernels (GEMM, conv). Default: `os.availableParallelism()` in Node, 1 where

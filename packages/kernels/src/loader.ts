@@ -4,7 +4,14 @@
  */
 import { detectWasmFeatures } from './features.js';
 
-/** The four builds made by scripts/build-wasm.mjs into build/. */
+/**
+ * The four builds made by scripts/build-wasm.mjs into build/.
+ *
+ * @example
+ * ```ts
+ * loadKernels({ threads: 2 }).variant; // 'relaxed-mt' where relaxed SIMD is available
+ * ```
+ */
 export type WasmVariant = 'simd' | 'relaxed' | 'simd-mt' | 'relaxed-mt';
 
 /** Initial memory: 16 MiB; the heap grows it on demand. */

@@ -8,6 +8,12 @@
  * `fill` = a, `affine` = x*a + b (covers add/mul by a scalar), `pow_scalar` = x^a, `rpow_scalar` = a^x,
  * `clamp` = min(max(x, a), b), `leaky_relu` = x > 0 ? x : a*x, `elu` = x > 0 ? x : a*(e^x - 1),
  * `rdiv_scalar` = a / x. `round` rounds half to even (torch.round); `sign(NaN)` = 0 (torch.sign).
+ *
+ * @example
+ * ```ts
+ * k.unary('affine', x, out, n, 2, 1); // out = 2x + 1
+ * Object.keys(UNARY_OPS); // every op name
+ * ```
  */
 export const UNARY_OPS = {
   copy: 0,
@@ -54,6 +60,12 @@ export type UnaryOp = keyof typeof UNARY_OPS;
  * alpha = 0), `sigmoid_backward` = x*y*(1-y) with y the sigmoid output, `tanh_backward` = x*(1-y^2)
  * with y the tanh output, `leaky_relu_backward` = y > 0 ? x : x*alpha.
  * Comparisons `eq ne lt le gt ge` write one byte (0/1) per element, like a torch.bool tensor.
+ *
+ * @example
+ * ```ts
+ * k.binary('axpy', p, g, p, n, -0.1); // p = p - 0.1 g
+ * k.binary('gt', x, y, mask, n);      // mask: n bytes
+ * ```
  */
 export const BINARY_OPS = {
   add: 0,
@@ -81,7 +93,14 @@ export const BINARY_OPS = {
 /** Name of a binary op. */
 export type BinaryOp = keyof typeof BINARY_OPS;
 
-/** True for the comparison ops, whose output is one u8 per element. */
+/**
+ * True for the comparison ops, whose output is one u8 per element.
+ *
+ * @example
+ * ```ts
+ * isComparison('lt'); // true
+ * ```
+ */
 export function isComparison(op: BinaryOp): boolean {
   return BINARY_OPS[op] >= BINARY_OPS.eq;
 }
@@ -89,6 +108,11 @@ export function isComparison(op: BinaryOp): boolean {
 /**
  * Reductions over the middle axis of (outer, r, inner). `argmax`/`argmin` write int32 indices (the
  * first extreme; a NaN counts as the extreme, like torch.argmax); the others write float32.
+ *
+ * @example
+ * ```ts
+ * k.reduce('argmax', logits, idx, batch, classes, 1); // one int32 per row
+ * ```
  */
 export const REDUCE_OPS = { sum: 0, mean: 1, max: 2, min: 3, prod: 4, argmax: 5, argmin: 6 } as const;
 
@@ -98,6 +122,11 @@ export type ReduceOp = keyof typeof REDUCE_OPS;
 /**
  * Dtype conversions between float32, int32 and uint8 (bool). Float to int truncates toward zero
  * (saturating); to-bool is `x != 0`, like `tensor.to(torch.bool)`.
+ *
+ * @example
+ * ```ts
+ * k.convert('f32_to_i32', x, xi, n);
+ * ```
  */
 export const CONVERT_OPS = {
   f32_to_i32: 0,

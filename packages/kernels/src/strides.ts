@@ -3,7 +3,14 @@
  * the wasm loop sees the fewest, longest rows (a contiguous tensor of any rank becomes one row).
  */
 
-/** Most dimensions a strided kernel accepts after coalescing. */
+/**
+ * Most dimensions a strided kernel accepts after coalescing.
+ *
+ * @example
+ * ```ts
+ * MAX_RANK; // 8
+ * ```
+ */
 export const MAX_RANK = 8;
 
 /**
