@@ -32,6 +32,7 @@ export {
   type StepInfo,
 } from './fit/fit.js';
 export type { ProgressMode } from './fit/progress.js';
+export { atomicWriteFile } from './fs/atomic.js';
 export { decodeIdx, type IdxArray } from './idx.js';
 export * as optim from './optim/index.js';
 export * as safetensors from './safetensors/index.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { arange, Generator, type Tensor, tensor } from '@minidl/tensor';
+import { arange, Generator, manual_seed, rand, type Tensor, tensor } from '@minidl/tensor';
 import { describe, expect, it } from 'vitest';
 import { default_collate } from './collate.js';
 import { type BatchSource, DataLoader } from './dataloader.js';
@@ -8,7 +8,9 @@ import { Dataset, random_split, TensorDataset } from './dataset.js';
 const fixture = JSON.parse(
   readFileSync(new URL('../../test/fixtures/data.json', import.meta.url), 'utf8'),
 ) as {
-  loader: Record<string, number[][][]>;
+  loader: Record<'n10_b3_seed42_2epochs' | 'n10_b4_seed7_droplast', number[][][]> & {
+    global_seed5: { epochs: number[][][]; next_rand: number };
+  };
   random_split: Record<string, number[][]>;
 };
 
@@ -41,6 +43,18 @@ describe('DataLoader', () => {
     });
     expect(dropLast.length).toBe(2);
     expect(await epochsOf(dropLast, 1)).toEqual(fixture.loader.n10_b4_seed7_droplast);
+  });
+
+  it('without a generator, draws from the global one exactly as PyTorch (order, then what rand() gives next)', async () => {
+    manual_seed(5);
+    const shuffled = await epochsOf(
+      new DataLoader(new TensorDataset(arange(7)), { batch_size: 4, shuffle: true }),
+      2,
+    );
+    const plain = await epochsOf(new DataLoader(new TensorDataset(arange(3)), { batch_size: 2 }), 1);
+    const expected = fixture.loader.global_seed5;
+    expect([...shuffled, ...plain]).toEqual(expected.epochs);
+    expect(rand([1]).item()).toBe(Math.fround(expected.next_rand));
   });
 
   it('is deterministic: the same seed gives the same batches, another seed others', async () => {

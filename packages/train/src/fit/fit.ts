@@ -123,7 +123,16 @@ class Running {
   }
 }
 
-/** Thrown when the loss becomes NaN or infinite. */
+/**
+ * Thrown by {@link fit} when the loss becomes NaN or infinite; the update of that step is not made.
+ *
+ * @example
+ * ```ts
+ * try { await fit(model, opts); } catch (e) {
+ *   if (e instanceof NonFiniteLossError) console.log(e.epoch, e.step, e.loss); // 0-based epoch and step
+ * }
+ * ```
+ */
 export class NonFiniteLossError extends Error {
   constructor(
     readonly loss: number,

@@ -7,7 +7,7 @@
  * possible, see `param-io.ts`): the math is elementwise, and the arithmetic follows PyTorch's
  * single-tensor (CPU default) code path op by op, rounding as its float32 kernels do.
  */
-import type { Tensor } from '@minidl/tensor';
+import { enable_grad, type Tensor } from '@minidl/tensor';
 import { readValues, stateTensor, tensorValues, writeValues } from './param-io.js';
 
 /** One parameter's optimizer state: buffers (same length as the parameter) and scalars (`step`). */
@@ -114,7 +114,8 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
    * Performs one optimization step over every parameter that has a gradient (parameters whose
    * `grad` is null are skipped and their state left unchanged, as in PyTorch).
    *
-   * @param closure - optional function that re-evaluates the model and returns the loss.
+   * @param closure - optional function that re-evaluates the model and returns the loss; it runs
+   *   with gradient recording on, as PyTorch's `torch.enable_grad()` around it.
    * @returns the closure's loss, if a closure was given.
    * @example
    * ```ts
@@ -122,7 +123,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
    * ```
    */
   step(closure?: () => number | Tensor): number | Tensor | undefined {
-    const loss = closure?.();
+    const loss = closure ? enable_grad(closure) : undefined;
     for (const group of this.param_groups) {
       for (const p of group.params) {
         if (p.grad == null) continue;

@@ -12,7 +12,14 @@
  * numel x itemsize bytes. Nothing is read before it has been checked to be in bounds.
  */
 
-/** Bytes per element of each safetensors dtype. */
+/**
+ * Bytes per element of each safetensors dtype.
+ *
+ * @example
+ * ```ts
+ * safetensors.DTYPE_BYTES.BF16; // 2
+ * ```
+ */
 export const DTYPE_BYTES = {
   BOOL: 1,
   U8: 1,
