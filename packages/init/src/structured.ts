@@ -86,6 +86,7 @@ export function dirac_<T extends Tensor>(tensor: T, groups: number | DiracOption
   const g = typeof groups === 'object' ? (groups.groups ?? 1) : groups;
   const dims = tensor.dim();
   if (dims < 3 || dims > 5) throw new Error('Only tensors with 3, 4, or 5 dimensions are supported');
+  if (g === 0) throw new RangeError('integer modulo by zero'); // Python's sizes[0] % groups
   if (tensor.shape[0]! % g !== 0) throw new Error('dim 0 must be divisible by groups');
   return writeValues(tensor, diracValues(tensor.shape, g));
 }
