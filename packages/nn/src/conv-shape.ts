@@ -26,6 +26,11 @@ export function convOutputSize(input: number, g: WindowGeometry): number {
 /**
  * The pooling output size. With `ceilMode` PyTorch rounds up, but drops the last window when it
  * would start inside the right padding only (the rule in ATen's `pooling_output_shape`).
+ *
+ * @example
+ * ```ts
+ * poolOutputSize(7, { kernel: 2, stride: 2, padding: 0, dilation: 1 }, true); // 4
+ * ```
  */
 export function poolOutputSize(input: number, g: WindowGeometry, ceilMode: boolean): number {
   const span = input + 2 * g.padding - g.dilation * (g.kernel - 1) - 1 + (ceilMode ? g.stride - 1 : 0);

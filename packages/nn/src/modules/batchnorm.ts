@@ -24,6 +24,11 @@ export interface BatchNormLayerOptions {
  * Shared by BatchNorm1d and BatchNorm2d (PyTorch's `_BatchNorm`): parameters `weight` (ones) and
  * `bias` (zeros) when affine; buffers `running_mean` (zeros), `running_var` (ones, holding the
  * unbiased variance) and `num_batches_tracked` (an int64 count) when tracking running statistics.
+ *
+ * @example
+ * ```ts
+ * for (const m of model.modules()) if (m instanceof nn.BatchNormBase) m.reset_running_stats();
+ * ```
  */
 export abstract class BatchNormBase extends Module {
   readonly num_features: number;

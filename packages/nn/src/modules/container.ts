@@ -65,6 +65,7 @@ export class Sequential extends Module implements Iterable<Module> {
     return this;
   }
 
+  /** The children in order, so `for (const layer of seq)` works. @example `[...seq].length === seq.length` */
   [Symbol.iterator](): Iterator<Module> {
     return this._members()
       .modules.map(([, m]) => m)
