@@ -24,12 +24,12 @@ export interface SparseOptions extends GeneratorOptions {
  */
 export function sparseValues(gen: Generator, layout: Layout, sparsity: number, std: number): Float32Array {
   const [rows, cols] = ('shape' in layout ? layout.shape : layout) as [number, number];
-  const values = normalSamples(gen, layout, 0, std);
   const zerosExact = sparsity * rows;
-  // Python's math.ceil refuses NaN and infinities.
+  // Python's math.ceil refuses NaN and infinities (before anything is drawn).
   if (Number.isNaN(zerosExact)) throw new RangeError('cannot convert float NaN to integer');
   if (!Number.isFinite(zerosExact)) throw new RangeError('cannot convert float infinity to integer');
   const numZeros = Math.ceil(zerosExact);
+  const values = normalSamples(gen, layout, 0, std);
   for (let c = 0; c < cols; c++) {
     // Python's row_indices[:num_zeros]: slice semantics, including a negative count.
     for (const r of randpermList(rows).slice(0, numZeros)) values[r * cols + c] = 0;
