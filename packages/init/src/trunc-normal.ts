@@ -50,12 +50,12 @@ export function truncNormalSamples(
   layout: Layout,
   { mean, std, a, b }: TruncNormalParams,
 ): Float32Array {
-  if (std === 0) throw new RangeError('float division by zero');
   if (mean < a - 2 * std || mean > b + 2 * std) {
     warn(
       'mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.',
     );
   }
+  if (std === 0) throw new RangeError('float division by zero'); // Python's (b - mean) / std
   const p = normCdf((b - mean) / std) - normCdf((a - mean) / std);
   if (p > 0.3) {
     const lo = f32(a);
