@@ -29,9 +29,7 @@ const fixture = JSON.parse(
 const constructors = { SGD, Adam, AdamW, RMSprop };
 
 function build(c: Case): { params: Tensor[]; opt: Optimizer<object> } {
-  const params = c.initial.map((values, i) =>
-    tensor(values, { requires_grad: true }).view(fixture.shapes[i]!),
-  );
+  const params = c.initial.map((values, i) => tensor(values).view(fixture.shapes[i]!).requires_grad_());
   const Ctor = constructors[c.optimizer] as new (p: unknown, o: unknown) => Optimizer<object>;
   const groups = c.groups === null ? params : c.groups.map((g, i) => ({ ...g, params: [params[i]!] }));
   return { params, opt: new Ctor(groups, c.options) };
@@ -159,6 +157,15 @@ describe('Optimizer', () => {
     expect(() => new SGD([{ params: [p] }, { params: [p] }], { lr: 0.1 })).toThrow(
       'some parameters appear in more than one parameter group',
     );
+    expect(() => new SGD(p as unknown as Tensor[])).toThrow('should be an iterable of Tensors or dicts');
+    expect(() => new SGD([p.mul(2)])).toThrow("can't optimize a non-leaf Tensor");
+    // frozen parameters are allowed and simply never updated
+    const frozen = tensor([5]);
+    const opt = new SGD([p, frozen], { lr: 1 });
+    p.grad = tensor([1, 1]);
+    opt.step();
+    expect(frozen.tolist()).toEqual([5]);
+    expect(p.tolist()).toEqual([0, 1]);
   });
 
   it('updates parameters in place, so autograd notices a step between forward and backward', () => {

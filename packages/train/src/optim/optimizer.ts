@@ -60,6 +60,11 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
 
   protected constructor(params: Params<O>, defaults: O) {
     this.defaults = defaults;
+    if (isTensorLike(params)) {
+      throw new TypeError(
+        'params argument given to the optimizer should be an iterable of Tensors or dicts, but got a Tensor',
+      );
+    }
     const list = [...(params as Iterable<Tensor | ParamGroupInput<O>>)];
     if (list.length === 0) throw new Error('optimizer got an empty parameter list');
     const groups = isTensorLike(list[0]) ? [{ params: list as Tensor[] }] : (list as ParamGroupInput<O>[]);
@@ -79,15 +84,19 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   add_param_group(group: ParamGroupInput<O>): void {
     const params = isTensorLike(group.params) ? [group.params] : [...group.params];
     for (const p of params) {
-      if (!p.requires_grad)
-        throw new Error(
-          'optimizer can only optimize Tensors that require grad (a leaf with requires_grad=true)',
-        );
+      if (!isTensorLike(p))
+        throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
+      // Parameters that do not require grad are allowed (frozen layers): they never get a gradient.
+      if (!p.is_leaf) throw new Error("can't optimize a non-leaf Tensor");
+    }
+    if (new Set(params).size !== params.length) {
+      process.emitWarning(
+        'optimizer contains a parameter group with duplicate parameters; in future, this will cause an error',
+      );
     }
     const seen = new Set(this.param_groups.flatMap((g) => g.params));
-    if (params.some((p) => seen.has(p)) || new Set(params).size !== params.length) {
+    if (params.some((p) => seen.has(p)))
       throw new Error('some parameters appear in more than one parameter group');
-    }
     const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
     this.validate(full);
     this.param_groups.push(full);
