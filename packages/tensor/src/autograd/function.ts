@@ -51,14 +51,17 @@ type Grads = Tensor | null | (Tensor | null)[];
  * const y = Square.apply(torch.tensor([3], { requires_grad: true }));
  * ```
  */
+// biome-ignore lint/complexity/noStaticOnlyClass: torch.autograd.Function is static-only by design
 export class CustomFunction {
   /** Computes the output from the arguments; override in subclasses. */
   static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being defined
     throw new Error(`${this.name} must implement static forward(ctx, ...args)`);
   }
 
   /** Gradients of the arguments from the gradient of the output; override in subclasses. */
   static backward(_ctx: FunctionCtx, ..._grads: Tensor[]): Grads {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being defined
     throw new Error(`${this.name} must implement static backward(ctx, grad)`);
   }
 
@@ -66,16 +69,20 @@ export class CustomFunction {
   static apply(...args: unknown[]): Tensor {
     const ctx = new FunctionCtx();
     ctx.needs_input_grad = args.map((a) => a instanceof Tensor && a.requires_grad);
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass whose forward/backward define the op
     const raw = no_grad(() => this.forward(ctx, ...args));
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass whose forward/backward define the op
     if (!(raw instanceof Tensor)) throw new TypeError(`${this.name}.forward must return a Tensor`);
     // never attach history to a tensor the caller passed in
     const out = args.includes(raw) ? raw.detach() : raw;
     const saved = ctx._toSave;
     ctx._toSave = [];
     const inputs = args.map((a) => (a instanceof Tensor ? a : null));
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass whose forward/backward define the op
     return attach(out, `${this.name}Backward`, inputs, saved, (g, s) => {
       ctx._saved = s;
       try {
+        // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass whose forward/backward define the op
         const r = this.backward(ctx, g);
         const list = Array.isArray(r) ? r : [r];
         return args.map((_, i) => list[i] ?? null);

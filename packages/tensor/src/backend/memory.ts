@@ -18,12 +18,18 @@ function nodeBuiltin<T>(name: string): T | undefined {
   return p?.getBuiltinModule?.(name) as T | undefined;
 }
 
-let cachedGc: (() => void) | null | undefined;
+/**
+ * Forces a full collection. (Call it without arguments: in Node 20, `gc({ type: 'major' })` was
+ * measured not to clear FinalizationRegistry targets, while `gc()` does.)
+ */
+export type GcFunction = () => void;
 
-/** A function forcing a full garbage collection, or null where none is available (browsers). */
-export function gcFunction(): (() => void) | null {
+let cachedGc: GcFunction | null | undefined;
+
+/** A function forcing a garbage collection, or null where none is available (browsers). */
+export function gcFunction(): GcFunction | null {
   if (cachedGc !== undefined) return cachedGc;
-  const existing = (globalThis as { gc?: () => void }).gc;
+  const existing = (globalThis as { gc?: GcFunction }).gc;
   if (typeof existing === 'function') {
     cachedGc = existing;
     return existing;
@@ -35,7 +41,7 @@ export function gcFunction(): (() => void) | null {
     try {
       v8.setFlagsFromString('--expose-gc');
       const gc = vm.runInNewContext('gc');
-      if (typeof gc === 'function') cachedGc = gc as () => void;
+      if (typeof gc === 'function') cachedGc = gc as GcFunction;
     } catch {
       cachedGc = null;
     }
@@ -44,25 +50,47 @@ export function gcFunction(): (() => void) | null {
 }
 
 /**
- * Decides when to request a collection: after `max(minBytes, live bytes)` of new allocations, so
- * the cost of a GC is amortised over at least as much allocation as is live.
+ * Decides when to request a full collection (V8 clears FinalizationRegistry targets only in full
+ * GCs, not in scavenges). Like a heap that doubles, it waits until the wasm bytes allocated since
+ * the last collection reach the live size (at least `minBytes`); the live size is estimated by the
+ * lowest use seen since the previous collection, since use right after finalizers ran is what
+ * survives. It keeps collections to a small share of run time (at most one per `costFactor`
+ * times the last one's duration) unless `hardBytes` have been allocated, bounding memory.
  */
 export class GcPressure {
-  private sinceGc = 0;
+  private since = 0;
+  private lastEnd = 0;
+  private lastDuration = 0;
+  private lowWater = Number.POSITIVE_INFINITY;
+  private liveEstimate = 0;
+  /** Collections requested so far. */
   collections = 0;
 
-  constructor(private readonly minBytes = 16 * 1024 * 1024) {}
+  constructor(
+    private readonly minBytes = 64 * 2 ** 20,
+    private readonly hardBytes = 1024 * 2 ** 20,
+    private readonly costFactor = 20,
+  ) {}
 
-  /** Records `bytes` allocated; collects when due. `liveBytes` is the memory currently in use. */
-  allocated(bytes: number, liveBytes: number): void {
-    this.sinceGc += bytes;
-    if (this.sinceGc >= Math.max(this.minBytes, liveBytes)) {
-      this.sinceGc = 0;
-      const gc = gcFunction();
-      if (gc) {
-        gc();
-        this.collections++;
-      }
-    }
+  /**
+   * Records `bytes` allocated; collects when due and returns true if it did. `inUse` is the wasm
+   * memory currently held.
+   */
+  allocated(bytes: number, inUse: number): boolean {
+    this.since += bytes;
+    this.lowWater = Math.min(this.lowWater, inUse);
+    if (this.since < Math.max(this.minBytes, this.liveEstimate)) return false;
+    const now = performance.now();
+    if (this.since < this.hardBytes && now - this.lastEnd < this.costFactor * this.lastDuration) return false;
+    const gc = gcFunction();
+    if (!gc) return false;
+    gc();
+    this.lastEnd = performance.now();
+    this.lastDuration = this.lastEnd - now;
+    this.since = 0;
+    this.liveEstimate = this.lowWater;
+    this.lowWater = Number.POSITIVE_INFINITY;
+    this.collections++;
+    return true;
   }
 }

@@ -94,6 +94,12 @@ function count(shape: readonly number[]): number {
   return n;
 }
 
+/** A wasm block owned by one Storage. */
+interface Block {
+  readonly ptr: number;
+  freed: boolean;
+}
+
 /** Options of the wasm backend. */
 export interface WasmBackendOptions {
   /** Kernel threads (default: all cores in Node). */
@@ -104,14 +110,21 @@ export interface WasmBackendOptions {
 export class WasmBackend extends HostBackend {
   override readonly name: BackendName = 'wasm';
   readonly kernels: Kernels;
-  private readonly finalizer: FinalizationRegistry<number>;
+  /** Frees a block when its Storage is collected (the callback runs in a later task). */
+  private readonly finalizer: FinalizationRegistry<Block>;
+  private readonly blockOf = new WeakMap<Storage, Block>();
   private readonly pressure = new GcPressure();
 
   constructor(options: WasmBackendOptions = {}) {
     super();
     this.kernels = loadKernels(options.threads === undefined ? {} : { threads: options.threads });
-    const k = this.kernels;
-    this.finalizer = new FinalizationRegistry((ptr: number) => k.free(ptr));
+    this.finalizer = new FinalizationRegistry((block: Block) => this.freeBlock(block));
+  }
+
+  private freeBlock(block: Block): void {
+    if (block.freed) return;
+    block.freed = true;
+    this.kernels.free(block.ptr);
   }
 
   /** Bytes held by live tensors and the wasm memory size (see @minidl/kernels' HeapStats). */
@@ -140,16 +153,20 @@ export class WasmBackend extends HostBackend {
           'per step, as the DataLoader does), and code must not keep references to old tensors.',
       );
     }
-    const storage = new Storage(this, kind, length, ptr);
-    this.finalizer.register(storage, ptr, storage);
-    noteAllocation(storage);
     this.pressure.allocated(bytes, this.kernels.stats().bytesInUse);
+    const storage = new Storage(this, kind, length, ptr);
+    const block: Block = { ptr, freed: false };
+    this.finalizer.register(storage, block, block);
+    this.blockOf.set(storage, block);
+    noteAllocation(storage);
     return storage;
   }
 
   release(storage: Storage): void {
-    // unregister reports whether the storage was still registered, so a block is freed only once
-    if (this.finalizer.unregister(storage)) this.kernels.free(storage.handle as number);
+    const block = this.blockOf.get(storage);
+    if (!block || block.freed) return;
+    this.finalizer.unregister(block);
+    this.freeBlock(block);
   }
 
   override view(storage: Storage): TypedArray {
