@@ -151,10 +151,16 @@ export function batchNormBackward(
     const sumDy = <f32>channelSum(dy, N, C, S, c);
     // sum dy * (x - mean), then * invstd
     let dot: f64 = 0;
+    const vm = f32x4.splat(m);
     for (let n = 0; n < N; n++) {
       const o = (n * C + c) * S;
-      let t: f32 = 0;
-      for (let i = 0; i < S; i++) t += load<f32>(at(dy, o + i)) * (load<f32>(at(x, o + i)) - m);
+      let acc = f32x4.splat(0);
+      let i = 0;
+      for (; i + 4 <= S; i += 4) {
+        acc = f32x4.add(acc, f32x4.mul(v128.load(at(dy, o + i)), f32x4.sub(v128.load(at(x, o + i)), vm)));
+      }
+      let t = hsum(acc);
+      for (; i < S; i++) t += load<f32>(at(dy, o + i)) * (load<f32>(at(x, o + i)) - m);
       dot += <f64>t;
     }
     const dotXhat = <f32>dot * is;
@@ -166,9 +172,18 @@ export function batchNormBackward(
       const k = w * is;
       const meanDy = sumDy / count;
       const proj = (dotXhat * is) / count;
+      const vk = f32x4.splat(k);
+      const vmd = f32x4.splat(meanDy);
+      const vp = f32x4.splat(proj);
       for (let n = 0; n < N; n++) {
         const o = (n * C + c) * S;
-        for (let i = 0; i < S; i++) {
+        let i = 0;
+        for (; i + 4 <= S; i += 4) {
+          const xm = f32x4.sub(v128.load(at(x, o + i)), vm);
+          const g = f32x4.sub(f32x4.sub(v128.load(at(dy, o + i)), vmd), f32x4.mul(xm, vp));
+          v128.store(at(dx, o + i), f32x4.mul(g, vk));
+        }
+        for (; i < S; i++) {
           const xm = load<f32>(at(x, o + i)) - m;
           store<f32>(at(dx, o + i), (load<f32>(at(dy, o + i)) - meanDy - xm * proj) * k);
         }

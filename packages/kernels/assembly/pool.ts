@@ -22,7 +22,8 @@ function field(d: usize, i: i32): i32 {
 
 /**
  * Max pooling: out = max over each window (padding never wins), idx = flat h*W + w of the max within
- * its plane (torch's indices); the first max wins and a NaN counts as the max, like PyTorch.
+ * its plane (torch's indices). PyTorch's rule per tap, in window order: take it if `v > best` or v is
+ * NaN (so the last NaN wins), starting from best = -inf at the first in-image tap.
  */
 export function maxPool2dForward(x: usize, out: usize, idx: usize, d: usize, p0: i32, p1: i32): void {
   const H = field(d, D_H);
@@ -37,29 +38,91 @@ export function maxPool2dForward(x: usize, out: usize, idx: usize, d: usize, p0:
   const dw = field(d, D_DW);
   const OH = field(d, D_OH);
   const OW = field(d, D_OW);
+  if (KH === 2 && KW === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && dh === 1 && dw === 1) {
+    maxPool2x2(x, out, idx, H, W, OH, OW, p0, p1);
+    return;
+  }
   for (let p = p0; p < p1; p++) {
     const plane = at(x, p * H * W);
     const o = p * OH * OW;
     for (let oh = 0; oh < OH; oh++) {
+      const h0 = oh * sh - ph;
+      // Taps inside the image: kh in [khLo, khHi).
+      let khLo = 0;
+      while (khLo < KH && h0 + khLo * dh < 0) khLo++;
+      let khHi = KH;
+      while (khHi > khLo && h0 + (khHi - 1) * dh >= H) khHi--;
       for (let ow = 0; ow < OW; ow++) {
+        const w0 = ow * sw - pw;
+        let kwLo = 0;
+        while (kwLo < KW && w0 + kwLo * dw < 0) kwLo++;
+        let kwHi = KW;
+        while (kwHi > kwLo && w0 + (kwHi - 1) * dw >= W) kwHi--;
         let best: f32 = -Infinity;
-        let bi = -1;
-        for (let kh = 0; kh < KH; kh++) {
-          const ih = oh * sh - ph + kh * dh;
-          if (ih < 0 || ih >= H) continue;
-          for (let kw = 0; kw < KW; kw++) {
-            const iw = ow * sw - pw + kw * dw;
-            if (iw < 0 || iw >= W) continue;
-            const v = load<f32>(at(plane, ih * W + iw));
-            // A NaN wins and stays (nothing compares greater than NaN afterwards).
-            if (v > best || bi < 0 || (isNan(v) && !isNan(best))) {
-              best = v;
-              bi = ih * W + iw;
-            }
+        let bi = (h0 + khLo * dh) * W + w0 + kwLo * dw;
+        for (let kh = khLo; kh < khHi; kh++) {
+          const row = (h0 + kh * dh) * W + w0;
+          for (let kw = kwLo; kw < kwHi; kw++) {
+            const i = row + kw * dw;
+            const v = load<f32>(at(plane, i));
+            // Branch-free: on random data the comparison is a coin flip the predictor cannot learn.
+            const take = takes(v, best);
+            best = select<f32>(v, best, take);
+            bi = select<i32>(i, bi, take);
           }
         }
         store<f32>(at(out, o + oh * OW + ow), best);
         store<i32>(at(idx, o + oh * OW + ow), bi);
+      }
+    }
+  }
+}
+
+/** Whether tap value v replaces best under PyTorch's rule (greater, or NaN). */
+function takes(v: f32, best: f32): bool {
+  return (v > best) | isNan(v);
+}
+
+/** The common 2x2, stride-2, unpadded case (every window inside the image), same rule as above. */
+function maxPool2x2(
+  x: usize,
+  out: usize,
+  idx: usize,
+  H: i32,
+  W: i32,
+  OH: i32,
+  OW: i32,
+  p0: i32,
+  p1: i32,
+): void {
+  for (let p = p0; p < p1; p++) {
+    const plane = at(x, p * H * W);
+    let o = at(out, p * OH * OW);
+    let oi = at(idx, p * OH * OW);
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = 2 * oh * W;
+      const a = at(plane, r0);
+      const b = at(plane, r0 + W);
+      for (let ow = 0; ow < OW; ow++) {
+        const c = ow << 3;
+        let best = load<f32>(a + c);
+        let bi = r0 + 2 * ow;
+        let v = load<f32>(a + c, 4);
+        let t = takes(v, best);
+        best = select<f32>(v, best, t);
+        bi = select<i32>(r0 + 2 * ow + 1, bi, t);
+        v = load<f32>(b + c);
+        t = takes(v, best);
+        best = select<f32>(v, best, t);
+        bi = select<i32>(r0 + W + 2 * ow, bi, t);
+        v = load<f32>(b + c, 4);
+        t = takes(v, best);
+        best = select<f32>(v, best, t);
+        bi = select<i32>(r0 + W + 2 * ow + 1, bi, t);
+        store<f32>(o, best);
+        store<i32>(oi, bi);
+        o += 4;
+        oi += 4;
       }
     }
   }
