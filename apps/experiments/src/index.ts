@@ -66,7 +66,7 @@ export {
   type SchemeContext,
   schemeDescriptions,
 } from './schemes.js';
-export { bandOf, meanStd, type SchemeSummary, stepsToAccuracy, summarise } from './stats.js';
+export { bandOf, meanStd, type SchemeSummary, stepsToAccuracy, summarise, trains } from './stats.js';
 export {
   type Checkpoint,
   decodeCheckpoint,

@@ -6,7 +6,7 @@
 import { configDifferences } from './config.js';
 import type { Figure } from './plots.js';
 import type { RunRecord } from './record.js';
-import { meanStd } from './stats.js';
+import { meanStd, trains } from './stats.js';
 import type { Summary } from './summary.js';
 import { escapeXml as esc } from './svg-chart.js';
 import { percent, summaryRows } from './table.js';
@@ -54,6 +54,47 @@ function comparison(summary: Summary): string {
 <p>Test accuracy (mean ± std across seeds). Reference: <code>${esc(reference.source)}</code> (${esc(versions)}).
 Dashed lines in the figures are PyTorch.</p>${warning}
 ${table(header, rows)}`;
+}
+
+/**
+ * How each scheme's signal travels through depth at initialisation, and whether the run then
+ * learnt: He et al. (2015)'s question, answered per scheme.
+ */
+function depthTable(runs: RunRecord[]): string {
+  const schemes = [...new Set(runs.map((r) => r.scheme))];
+  const rows = schemes.map((scheme) => {
+    const mine = runs.filter((r) => r.scheme === scheme);
+    const layers = (r: RunRecord) => r.diagnostics.find((d) => d.epoch === 0)?.layers ?? [];
+    const first = meanStd(mine.map((r) => layers(r)[0]?.act_std ?? Number.NaN)).mean;
+    const last = meanStd(mine.map((r) => layers(r).at(-1)?.act_std ?? Number.NaN)).mean;
+    const gradFirst = meanStd(mine.map((r) => layers(r)[0]?.grad_norm ?? Number.NaN)).mean;
+    const before = meanStd(mine.map((r) => r.init.test_acc)).mean;
+    const after = meanStd(mine.map((r) => r.history.at(-1)?.test_acc ?? Number.NaN)).mean;
+    const learnt = mine.filter(trains).length;
+    return [
+      scheme,
+      number(first, 3),
+      number(last, 3),
+      number(last / first, 3),
+      number(gradFirst, 3),
+      `${percent(before)} → ${percent(after)}`,
+      learnt === mine.length ? 'yes' : learnt === 0 ? 'no (stalled)' : `${learnt} of ${mine.length} seeds`,
+    ];
+  });
+  return `${table(
+    [
+      'scheme',
+      'output std, first layer',
+      'output std, last layer',
+      'last / first',
+      '‖dL/dW‖, first layer',
+      'test acc',
+      'trains?',
+    ],
+    rows,
+    'num',
+  )}
+<p>At initialisation, on the fixed batch. “Trains” means the final test loss is at least 5% below the loss at initialisation.</p>`;
 }
 
 /** Per-layer statistics at initialisation, averaged across seeds, one table per scheme. */
@@ -189,6 +230,8 @@ ${table(header, rows, 'num')}
 <p>Final test accuracy is after the last epoch, mean ± std (percentage points) across seeds. Steps to 50% / 90%:
 first step at which the training accuracy averaged over a ${c.log_every}-step window reached it (mean over seeds that did).</p>
 ${summary.reference ? comparison(summary) : ''}
+<h2>Signal through depth at initialisation</h2>
+${depthTable(summary.runs)}
 <h2>Figures</h2>
 <div class="figs">${figs.map((f) => `<figure>${f.svg}<figcaption>${esc(f.caption)}</figcaption></figure>`).join('\n')}</div>
 <h2>Schemes</h2>

@@ -4,7 +4,7 @@ import { libraryVersions, runConfigOf } from './config.js';
 import { parseOptions } from './options.js';
 import type { RunRecord } from './record.js';
 import { BUILTIN_SCHEMES } from './schemes.js';
-import { bandOf, meanStd, stepsToAccuracy, summarise } from './stats.js';
+import { bandOf, meanStd, stepsToAccuracy, summarise, trains } from './stats.js';
 
 describe('meanStd', () => {
   it('uses the sample std (n - 1) like torch.std, 0 for one value, and skips non-finite values', () => {
@@ -56,5 +56,18 @@ describe('summarise', () => {
     );
     expect(kaiming!.final_test_acc.std).toBeGreaterThan(0);
     expect(small!.steps_to_90).toEqual({ mean: Number.NaN, reached: 0 });
+  });
+});
+
+describe('trains', () => {
+  it('needs the final test loss 5% below the initial one', () => {
+    const run = (initial: number, final: number) =>
+      ({
+        init: { test_loss: initial, test_acc: 0.1 },
+        history: [{ test_loss: final }],
+      }) as unknown as RunRecord;
+    expect(trains(run(2.3, 2.0))).toBe(true);
+    expect(trains(run(2.3, 2.25))).toBe(false);
+    expect(trains(run(2.3, Number.NaN))).toBe(false);
   });
 });

@@ -28,6 +28,20 @@ export function stepsToAccuracy(run: RunRecord, threshold: number): number | und
   return run.steps.find((s) => s.acc >= threshold)?.step;
 }
 
+/**
+ * Whether a run learnt anything: its final test loss is at least 5% below the loss at
+ * initialisation (chance-level cross-entropy is ln 10 = 2.303; a stalled net stays there).
+ *
+ * @example
+ * ```ts
+ * trains(run); // false for xavier on a 30-layer ReLU MLP, true for kaiming
+ * ```
+ */
+export function trains(run: RunRecord): boolean {
+  const last = run.history[run.history.length - 1];
+  return last !== undefined && Number.isFinite(last.test_loss) && last.test_loss < 0.95 * run.init.test_loss;
+}
+
 /** One row of the per-scheme summary. */
 export interface SchemeSummary {
   scheme: string;
