@@ -123,6 +123,22 @@ describe('Module registration errors', () => {
     expect(() => m.register_buffer('weight', torch.zeros([2]))).toThrow("attribute 'weight' already exists");
     expect(() => m.add_module('x.y', new nn.ReLU())).toThrow('module name can\'t contain ".", got: x.y');
     expect(() => m.add_module('z', {} as nn.Module)).toThrow('Object is not a Module subclass');
+    // Overwriting a parameter with a plain tensor (or a child with a non-module) is PyTorch's TypeError.
+    const fc = new nn.Linear(2, 2);
+    fc.weight = torch.zeros([2, 2]) as nn.Parameter;
+    expect(() => fc.parameters()).toThrow(
+      "cannot assign 'Tensor' as parameter 'weight' (nn.Parameter or null expected); to change its values write through .data",
+    );
+    const seq = new nn.Sequential(new nn.ReLU());
+    (seq as unknown as Record<string, unknown>)['0'] = 3;
+    expect(() => seq.children()).toThrow(
+      "cannot assign 'number' as child module '0' (nn.Module or null expected)",
+    );
+    const bn = new nn.BatchNorm1d(2);
+    (bn as unknown as Record<string, unknown>).running_mean = [0, 0];
+    expect(() => bn.buffers()).toThrow(
+      "cannot assign 'Array' as buffer 'running_mean' (Tensor or null expected)",
+    );
     m.register_parameter('extra', new nn.Parameter(torch.zeros([1])));
     expect(m.named_parameters().map(([n]) => n)).toEqual(['weight', 'bias', 'extra']);
   });

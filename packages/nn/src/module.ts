@@ -87,6 +87,8 @@ export abstract class Module {
   training = true;
   /** Names passed to `register_buffer`, mapped to whether they are persistent (in `state_dict`). */
   private readonly _bufferNames = new Map<string, boolean>();
+  /** Names registered or last seen holding a parameter or a child module (see `checkReplaced`). */
+  private readonly _kinds = new Map<string, 'parameter' | 'child module'>();
 
   /**
    * The computation of this module. Subclasses narrow the signature (`forward(x: Tensor): Tensor`).
@@ -112,11 +114,33 @@ export abstract class Module {
     const self = this as unknown as Record<string, unknown>;
     for (const key of Object.keys(this)) {
       const value = self[key];
-      if (value instanceof Parameter) params.push([key, value]);
-      else if (value instanceof Module) modules.push([key, value]);
-      else if (value instanceof Tensor && this._bufferNames.has(key)) buffers.push([key, value]);
+      if (value instanceof Parameter) {
+        params.push([key, value]);
+        this._kinds.set(key, 'parameter');
+      } else if (value instanceof Module) {
+        modules.push([key, value]);
+        this._kinds.set(key, 'child module');
+      } else if (value instanceof Tensor && this._bufferNames.has(key)) buffers.push([key, value]);
+      else if (value !== null && value !== undefined) this.checkReplaced(key, value);
     }
     return { params, buffers, modules };
+  }
+
+  /**
+   * PyTorch refuses to overwrite a parameter with a plain tensor, or a child module with a
+   * non-module (`self.weight = torch.randn(...)` raises), instead of silently unregistering it. We see
+   * such an assignment at the next traversal and raise PyTorch's error there (for names registered
+   * through `register_parameter`/`add_module`, as the built-in layers do, or seen by a traversal).
+   */
+  private checkReplaced(key: string, value: unknown): void {
+    const kind = this._kinds.get(key);
+    const bufferClash = this._bufferNames.has(key) && !(value instanceof Tensor);
+    if (kind === undefined && !bufferClash) return;
+    const expected = kind === 'parameter' ? 'nn.Parameter' : kind === 'child module' ? 'nn.Module' : 'Tensor';
+    throw new TypeError(
+      `cannot assign '${typeName(value)}' as ${kind ?? 'buffer'} '${key}' (${expected} or null expected)` +
+        (kind === 'parameter' ? `; to change its values write through .data, e.g. ${key}.data.copy_(t)` : ''),
+    );
   }
 
   private checkFreeName(name: string, isSame: (v: unknown) => boolean): void {
@@ -148,6 +172,7 @@ export abstract class Module {
           `To express '${name}' as a function of another Tensor, compute the value in the forward() method.`,
       );
     }
+    this._kinds.set(name, 'parameter');
     (this as unknown as Record<string, unknown>)[name] = param;
   }
 
@@ -189,6 +214,7 @@ export abstract class Module {
     this.checkFreeName(name, (v) => v instanceof Module || v === null);
     if (name.includes('.')) throw new Error(`module name can't contain ".", got: ${name}`);
     if (name === '') throw new Error('module name can\'t be empty string ""');
+    this._kinds.set(name, 'child module');
     (this as unknown as Record<string, unknown>)[name] = module;
   }
 

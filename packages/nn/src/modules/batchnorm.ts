@@ -36,8 +36,8 @@ export abstract class BatchNormBase extends Module {
   momentum: number | null;
   readonly affine: boolean;
   readonly track_running_stats: boolean;
-  weight: Parameter | null;
-  bias: Parameter | null;
+  declare weight: Parameter | null;
+  declare bias: Parameter | null;
   declare running_mean: Tensor | null;
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
@@ -49,8 +49,9 @@ export abstract class BatchNormBase extends Module {
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     this.affine = options.affine ?? true;
     this.track_running_stats = options.track_running_stats ?? true;
-    this.weight = this.affine ? new Parameter(torch.ones([num_features])) : null;
-    this.bias = this.affine && (options.bias ?? true) ? new Parameter(torch.zeros([num_features])) : null;
+    this.register_parameter('weight', this.affine ? new Parameter(torch.ones([num_features])) : null);
+    const withBias = this.affine && (options.bias ?? true);
+    this.register_parameter('bias', withBias ? new Parameter(torch.zeros([num_features])) : null);
     const track = this.track_running_stats;
     this.register_buffer('running_mean', track ? torch.zeros([num_features]) : null);
     this.register_buffer('running_var', track ? torch.ones([num_features]) : null);

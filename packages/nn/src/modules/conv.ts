@@ -44,8 +44,8 @@ export class Conv2d extends Module {
   readonly dilation: [number, number];
   readonly groups: number;
   readonly padding_mode: 'zeros';
-  weight: Parameter;
-  bias: Parameter | null;
+  declare weight: Parameter;
+  declare bias: Parameter | null;
 
   constructor(
     in_channels: number,
@@ -84,8 +84,14 @@ export class Conv2d extends Module {
       );
     }
     this.padding_mode = mode;
-    this.weight = new Parameter(torch.empty([out_channels, in_channels / groups, ...this.kernel_size]));
-    this.bias = (options.bias ?? true) ? new Parameter(torch.empty([out_channels])) : null;
+    this.register_parameter(
+      'weight',
+      new Parameter(torch.empty([out_channels, in_channels / groups, ...this.kernel_size])),
+    );
+    this.register_parameter(
+      'bias',
+      (options.bias ?? true) ? new Parameter(torch.empty([out_channels])) : null,
+    );
     this.reset_parameters();
   }
 

@@ -38,16 +38,16 @@ export type BiasArg = boolean | { bias?: boolean };
 export class Linear extends Module {
   readonly in_features: number;
   readonly out_features: number;
-  weight: Parameter;
-  bias: Parameter | null;
+  declare weight: Parameter;
+  declare bias: Parameter | null;
 
   constructor(in_features: number, out_features: number, bias: BiasArg = true) {
     super();
     this.in_features = in_features;
     this.out_features = out_features;
-    this.weight = new Parameter(torch.empty([out_features, in_features]));
+    this.register_parameter('weight', new Parameter(torch.empty([out_features, in_features])));
     const withBias = typeof bias === 'object' ? (bias.bias ?? true) : bias;
-    this.bias = withBias ? new Parameter(torch.empty([out_features])) : null;
+    this.register_parameter('bias', withBias ? new Parameter(torch.empty([out_features])) : null);
     this.reset_parameters();
   }
 
