@@ -7,7 +7,7 @@
  * /usr/bin/chromium. Without Chromium the test is skipped with a message, unless
  * MINIDL_REQUIRE_BROWSER=1 (set by CI, which installs it), where a missing browser is a failure.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -98,6 +98,17 @@ describe.skipIf(!haveBrowser)('the docs site in headless Chromium', () => {
     expect(await page.locator('pre code').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(shots, 'guide-getting-started.png') });
     expect(problems).toEqual([]);
+  });
+
+  it('every guide opens without errors', async () => {
+    const guides = readdirSync(join(site, 'documents')).filter((f) => f.endsWith('.html'));
+    expect(guides.length).toBeGreaterThanOrEqual(5);
+    for (const guide of guides) {
+      const { page, problems } = await open(browser, `documents/${guide}`);
+      expect(await page.locator('.tsd-typography h1').count(), guide).toBeGreaterThan(0);
+      expect(problems, guide).toEqual([]);
+      await page.close();
+    }
   });
 
   it('the porting guide puts PyTorch and minidl code side by side', async () => {
