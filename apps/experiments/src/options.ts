@@ -2,6 +2,7 @@
  * Command-line options of the experiments app, validated up front so that a typo fails in the
  * first second with a message listing what is valid, not after an hour of training.
  */
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 
 /** The built-in initialisation schemes, in the order reports list them. */
@@ -68,7 +69,7 @@ export const DEFAULTS: ExperimentOptions = {
   lr: 0.0002,
   optimizer: 'sgd',
   data: null,
-  threads: 2,
+  threads: availableParallelism(),
   model: 'tutorial-cnn',
   depth: 30,
   width: 256,

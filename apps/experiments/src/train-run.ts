@@ -9,8 +9,10 @@
  * `Generator().manual_seed(seed)`. Only that generator is consumed during training, so saving its
  * state with the weights makes a resumed run identical to an uninterrupted one.
  */
+import { availableParallelism } from 'node:os';
 import * as init from '@minidl/init';
 import { F, type nn } from '@minidl/nn';
+import * as torch from '@minidl/tensor';
 import { Generator, manual_seed, no_grad, type Tensor, tensor } from '@minidl/tensor';
 import { data, datasets, optim } from '@minidl/train';
 import type { TrainerFactory } from './main.js';
@@ -162,6 +164,20 @@ function restore(ckpt: Checkpoint, model: nn.Module, opt: Optimizer, loaderGener
 }
 
 /**
+ * Applies `--threads` through `torch.set_num_threads` where @minidl/tensor provides it (PyTorch's
+ * name). Until it does, the wasm backend uses every core, and asking for fewer says so.
+ */
+function setThreads(threads: number): void {
+  const set = (torch as unknown as { set_num_threads?: (n: number) => void }).set_num_threads;
+  if (set !== undefined) set(threads);
+  else if (threads !== availableParallelism()) {
+    process.stderr.write(
+      `note: --threads ${threads} is not applied: @minidl/tensor has no set_num_threads yet, so it uses all ${availableParallelism()} cores\n`,
+    );
+  }
+}
+
+/**
  * A trainer over the embedded MNIST split (or the IDX files in `data`).
  *
  * @example
@@ -169,7 +185,8 @@ function restore(ckpt: Checkpoint, model: nn.Module, opt: Optimizer, loaderGener
  * const { trainRun } = await createTrainer({ data: null, threads: 2 });
  * ```
  */
-export const createTrainer: TrainerFactory = async ({ data: folder }) => {
+export const createTrainer: TrainerFactory = async ({ data: folder, threads }) => {
+  setThreads(threads);
   const train =
     folder === null ? new datasets.MNIST({ train: true }) : new datasets.MNIST(folder, { train: true });
   const test =
