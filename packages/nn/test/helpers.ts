@@ -7,6 +7,9 @@ import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
 import { expect } from 'vitest';
 
+/** The backend tests start on, restored after a suite switches backends. */
+export const DEFAULT_BACKEND = torch.get_backend();
+
 /** A tensor as the fixture scripts store it. */
 export type Encoded = { shape: number[]; b64: string } | { shape: number[]; int: number[] };
 
