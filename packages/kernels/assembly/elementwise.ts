@@ -1,6 +1,6 @@
 // Elementwise kernels over float32: unary, binary, and their strided (broadcasting) forms.
 // Op codes are mirrored in src/ops.ts; a test runs every op against a JS reference, which pins the mapping.
-import { at } from './simd';
+import { at, expv } from './simd';
 
 // ---- unary op codes (out = f(x; a, b)) ----
 const U_COPY = 0;
@@ -151,7 +151,9 @@ function unaryVecOk(op: i32): bool {
     op === U_FILL ||
     op === U_AFFINE ||
     op === U_CLAMP ||
-    op === U_RSQRT
+    op === U_RSQRT ||
+    op === U_EXP ||
+    op === U_SIGMOID
   );
 }
 
@@ -185,6 +187,10 @@ function unaryVec(op: i32, x: v128, va: v128, vb: v128): v128 {
       return f32x4.add(f32x4.mul(x, va), vb);
     case U_CLAMP:
       return f32x4.min(f32x4.max(x, va), vb);
+    case U_EXP:
+      return expv(x);
+    case U_SIGMOID:
+      return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expv(f32x4.neg(x))));
     default:
       return x;
   }

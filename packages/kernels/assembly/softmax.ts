@@ -1,12 +1,16 @@
 // softmax / log_softmax over the middle axis of (outer, r, inner), and their gradients; outer rows
 // [o0, o1) per call. Max-subtracted for stability, as PyTorch does.
-import { at } from './simd';
+import { at, expv, hsum } from './simd';
 
 /**
  * Forward. log = 0: y = exp(x - max) / sum exp(x - max); log = 1: y = x - max - log(sum exp(x - max)).
  * `y` may equal `x`.
  */
 export function softmaxForward(x: usize, y: usize, r: i32, inner: i32, log: i32, o0: i32, o1: i32): void {
+  if (inner === 1) {
+    for (let o = o0; o < o1; o++) softmaxRow(at(x, o * r), at(y, o * r), r, log !== 0);
+    return;
+  }
   for (let o = o0; o < o1; o++) {
     for (let j = 0; j < inner; j++) {
       const xb = at(x, o * r * inner + j);
@@ -51,6 +55,50 @@ export function softmaxForward(x: usize, y: usize, r: i32, inner: i32, log: i32,
         }
       }
     }
+  }
+}
+
+/** One contiguous row, vectorised (the common case: softmax over the last dim). */
+function softmaxRow(x: usize, y: usize, r: i32, log: bool): void {
+  let mx: f32 = -Infinity;
+  let i = 0;
+  if (r >= 4) {
+    let vm = v128.load(x);
+    for (i = 4; i + 4 <= r; i += 4) vm = f32x4.max(vm, v128.load(at(x, i)));
+    mx = max(
+      max(f32x4.extract_lane(vm, 0), f32x4.extract_lane(vm, 1)),
+      max(f32x4.extract_lane(vm, 2), f32x4.extract_lane(vm, 3)),
+    );
+  }
+  for (; i < r; i++) mx = max(mx, load<f32>(at(x, i)));
+  if (mx === -Infinity) mx = 0;
+  const vmx = f32x4.splat(mx);
+  let acc = f32x4.splat(0);
+  let sum: f32 = 0;
+  i = 0;
+  for (; i + 4 <= r; i += 4) {
+    const e = expv(f32x4.sub(v128.load(at(x, i)), vmx));
+    if (!log) v128.store(at(y, i), e);
+    acc = f32x4.add(acc, e);
+  }
+  sum = hsum(acc);
+  for (; i < r; i++) {
+    const e = Mathf.exp(load<f32>(at(x, i)) - mx);
+    if (!log) store<f32>(at(y, i), e);
+    sum += e;
+  }
+  if (log) {
+    const shift = f32x4.splat(mx + Mathf.log(sum));
+    i = 0;
+    for (; i + 4 <= r; i += 4) v128.store(at(y, i), f32x4.sub(v128.load(at(x, i)), shift));
+    const sh = mx + Mathf.log(sum);
+    for (; i < r; i++) store<f32>(at(y, i), load<f32>(at(x, i)) - sh);
+  } else {
+    const inv = f32x4.splat(<f32>1 / sum);
+    i = 0;
+    for (; i + 4 <= r; i += 4) v128.store(at(y, i), f32x4.mul(v128.load(at(y, i)), inv));
+    const invs: f32 = <f32>1 / sum;
+    for (; i < r; i++) store<f32>(at(y, i), load<f32>(at(y, i)) * invs);
   }
 }
 
