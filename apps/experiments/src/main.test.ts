@@ -128,6 +128,7 @@ describe('main', () => {
     ).toBe(0);
     const html = readFileSync(join(h.context.cwd, 'a', 'report.html'), 'utf8');
     expect(html).toContain('minidl and PyTorch side by side');
+    expect(html).toContain('<th>epoch 1: minidl / PyTorch</th>');
     expect(html).toContain('kaiming (PyTorch)');
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     writeFileSync(refPath, '{"runs": 3}');
