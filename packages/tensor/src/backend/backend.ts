@@ -129,6 +129,8 @@ export interface Pool2dGeometry {
   dilation: [number, number];
   /** avg pool: whether zero padding counts in the divisor (PyTorch's count_include_pad) */
   countIncludePad: boolean;
+  /** Whether the output size was rounded up (PyTorch's ceil_mode). */
+  ceilMode: boolean;
 }
 
 /** Strided batched matrix operand: element (b, i, j) at offset + b*batchStride + i*rowStride + j*colStride. */
@@ -187,6 +189,19 @@ export interface Backend {
   ): void;
   /** Softmax (or log-softmax) over the middle axis of a contiguous (outer, n, inner) block. */
   softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void;
+  /**
+   * Gradient of softmax from its output y: gx = y * (g - sum(g * y)), or for log-softmax
+   * gx = g - exp(y) * sum(g), sums over the middle axis; all contiguous (outer, n, inner).
+   */
+  softmaxBackward(
+    grad: Storage,
+    y: Storage,
+    gradIn: Storage,
+    outer: number,
+    n: number,
+    inner: number,
+    log: boolean,
+  ): void;
   conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void;
   conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void;
   conv2dBackwardWeight(x: Storage, gradOut: Storage, gradWeight: Storage, g: Conv2dGeometry): void;

@@ -245,6 +245,34 @@ export class HostBackend implements Backend {
     }
   }
 
+  softmaxBackward(
+    grad: Storage,
+    y: Storage,
+    gradIn: Storage,
+    outer: number,
+    n: number,
+    inner: number,
+    log: boolean,
+  ): void {
+    const gd = grad.data;
+    const yd = y.data;
+    const d = gradIn.data;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        const base = o * n * inner + i;
+        let s = 0;
+        for (let r = 0; r < n; r++) {
+          const p = base + r * inner;
+          s += log ? gd[p]! : gd[p]! * yd[p]!;
+        }
+        for (let r = 0; r < n; r++) {
+          const p = base + r * inner;
+          d[p] = log ? gd[p]! - Math.exp(yd[p]!) * s : yd[p]! * (gd[p]! - s);
+        }
+      }
+    }
+  }
+
   conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void {
     const xd = x.data;
     const wd = weight.data;

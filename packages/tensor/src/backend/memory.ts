@@ -68,7 +68,7 @@ export class GcPressure {
 
   constructor(
     private readonly minBytes = 64 * 2 ** 20,
-    private readonly hardBytes = 1024 * 2 ** 20,
+    private readonly hardBytes = 192 * 2 ** 20,
     private readonly costFactor = 20,
   ) {}
 

@@ -213,6 +213,27 @@ export class TfjsBackend extends HostBackend {
     });
   }
 
+  override softmaxBackward(
+    grad: Storage,
+    y: Storage,
+    gradIn: Storage,
+    outer: number,
+    n: number,
+    inner: number,
+    log: boolean,
+  ): void {
+    const tf = this.tf;
+    const shape = [outer, n, inner];
+    const view = (s: Storage): View => ({ storage: s, shape, strides: contiguous(shape), offset: 0 });
+    this.output(view(gradIn), () => {
+      const g = this.input(view(grad));
+      const yt = this.input(view(y));
+      return log
+        ? tf.sub(g, tf.mul(tf.exp(yt), tf.sum(g, 1, true)))
+        : tf.mul(yt, tf.sub(g, tf.sum(tf.mul(g, yt), 1, true)));
+    });
+  }
+
   /** NCHW storage as an NHWC tfjs tensor. */
   private nhwc(s: Storage, shape: number[]): TF.Tensor4D {
     return this.tf.transpose(

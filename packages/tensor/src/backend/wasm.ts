@@ -13,6 +13,7 @@ import {
   type BinaryOp,
   type Conv2dGeometry,
   type MatrixOperand,
+  type Pool2dGeometry,
   type ReduceOp,
   Storage,
   type UnaryOp,
@@ -357,6 +358,76 @@ export class WasmBackend extends HostBackend {
       batchStride: op.batchStride === 0 ? 0 : rows * cols,
       free: () => this.kernels.free(packed),
     };
+  }
+
+  override softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void {
+    this.kernels.softmax(this.addr(x), this.addr(out), outer, n, inner, log);
+  }
+
+  override softmaxBackward(
+    grad: Storage,
+    y: Storage,
+    gradIn: Storage,
+    outer: number,
+    n: number,
+    inner: number,
+    log: boolean,
+  ): void {
+    this.kernels.softmaxBackward(this.addr(grad), this.addr(y), this.addr(gradIn), outer, n, inner, log);
+  }
+
+  private poolOptions(g: Pool2dGeometry) {
+    return { stride: g.stride, padding: g.padding, dilation: g.dilation, ceil_mode: g.ceilMode };
+  }
+
+  override maxPool2d(x: Storage, out: Storage, indices: Storage, g: Pool2dGeometry): void {
+    this.kernels.maxPool2dForward(
+      this.addr(x),
+      [g.n, g.c, g.h, g.w],
+      this.addr(out),
+      this.addr(indices),
+      g.kernel,
+      this.poolOptions(g),
+    );
+  }
+
+  override maxPool2dBackward(gradOut: Storage, indices: Storage, gradIn: Storage, g: Pool2dGeometry): void {
+    this.kernels.maxPool2dBackward(
+      this.addr(gradOut),
+      this.addr(indices),
+      this.addr(gradIn),
+      [g.n, g.c, g.h, g.w],
+      [g.oh, g.ow],
+    );
+  }
+
+  private avgOptions(g: Pool2dGeometry) {
+    return {
+      stride: g.stride,
+      padding: g.padding,
+      ceil_mode: g.ceilMode,
+      count_include_pad: g.countIncludePad,
+    };
+  }
+
+  override avgPool2d(x: Storage, out: Storage, g: Pool2dGeometry): void {
+    this.kernels.avgPool2dForward(
+      this.addr(x),
+      [g.n, g.c, g.h, g.w],
+      this.addr(out),
+      g.kernel,
+      this.avgOptions(g),
+    );
+  }
+
+  override avgPool2dBackward(gradOut: Storage, gradIn: Storage, g: Pool2dGeometry): void {
+    this.kernels.avgPool2dBackward(
+      this.addr(gradOut),
+      this.addr(gradIn),
+      [g.n, g.c, g.h, g.w],
+      g.kernel,
+      this.avgOptions(g),
+    );
   }
 
   private convOptions(g: Conv2dGeometry) {

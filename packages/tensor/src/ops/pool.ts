@@ -80,7 +80,20 @@ function geometry(
       `Given input size: (${c}x${h}x${w}). Calculated output size: (${c}x${oh}x${ow}). Output size is too small`,
     );
   }
-  return { n, c, h, w, oh, ow, kernel, stride: st, padding: pad, dilation: dil, countIncludePad };
+  return {
+    n,
+    c,
+    h,
+    w,
+    oh,
+    ow,
+    kernel,
+    stride: st,
+    padding: pad,
+    dilation: dil,
+    countIncludePad,
+    ceilMode: ceil,
+  };
 }
 
 function checkInput(x: Tensor, op: string): void {

@@ -6,9 +6,7 @@
  */
 import { normalizeDim, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { allocTensor, attach, contiguousData } from './core.js';
-import { exp, mul, sub } from './elementwise.js';
-import { sum } from './reduce.js';
+import { allocTensor, attach, contiguousData, denseStorage } from './core.js';
 
 /**
  * The dim PyTorch picks when `dim` is omitted (with a deprecation warning): 0 for 0-, 1- and 3-d
@@ -18,13 +16,25 @@ function implicitDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
+/** (outer, n, inner) of a softmax over dim `d`. */
+function blocks(shape: readonly number[], d: number): [number, number, number] {
+  return [numel(shape.slice(0, d)), shape[d] ?? 1, numel(shape.slice(d + 1))];
+}
+
+/** The backward of softmax/log_softmax over dim `d` given its output `y`. */
+function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
+  const backend = y.storage.backend;
+  const gx = allocTensor(y.shape, 'float32', backend);
+  const [outer, n, inner] = blocks(y.shape, d);
+  backend.softmaxBackward(denseStorage(g), denseStorage(y), gx.storage, outer, n, inner, log);
+  return gx;
+}
+
 function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
   if (x.dtype !== 'float32') throw new TypeError(`softmax(): expected a float32 tensor, got ${x.dtype}`);
   const src = contiguousData(x);
   const out = allocTensor(x.shape, 'float32', x.storage.backend);
-  const outer = numel(x.shape.slice(0, d));
-  const n = x.shape[d] ?? 1;
-  const inner = numel(x.shape.slice(d + 1));
+  const [outer, n, inner] = blocks(x.shape, d);
   if (src.offset !== 0) {
     // kernels take whole storages; a dense view at an offset is copied once
     const moved = allocTensor(x.shape, 'float32', x.storage.backend);
@@ -47,7 +57,7 @@ function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
 export function softmax(x: Tensor, dim?: number | null): Tensor {
   const d = normalizeDim(dim ?? implicitDim(x.ndim), x.ndim);
   const out = softmaxRaw(x, d, false);
-  return attach(out, 'SoftmaxBackward0', [x], [out], (g, [y]) => [mul(y!, sub(g, sum(mul(g, y!), d, true)))]);
+  return attach(out, 'SoftmaxBackward0', [x], [out], (g, [y]) => [softmaxGrad(g, y!, d, false)]);
 }
 
 /**
@@ -62,5 +72,5 @@ export function softmax(x: Tensor, dim?: number | null): Tensor {
 export function log_softmax(x: Tensor, dim?: number | null): Tensor {
   const d = normalizeDim(dim ?? implicitDim(x.ndim), x.ndim);
   const out = softmaxRaw(x, d, true);
-  return attach(out, 'LogSoftmaxBackward0', [x], [out], (g, [y]) => [sub(g, mul(exp(y!), sum(g, d, true)))]);
+  return attach(out, 'LogSoftmaxBackward0', [x], [out], (g, [y]) => [softmaxGrad(g, y!, d, true)]);
 }
