@@ -4,7 +4,8 @@
  * 'cpu' backend (one timed run after one warm-up, and only sgemm plus conv1 and conv2 forward by
  * default: it is two to three orders of magnitude slower; `--tfjs-all` runs everything); and PyTorch
  * (tools/bench/kernels_torch.py, run with MINIDL_PYTHON or .venv/bin/python when present).
- * Each minidl/PyTorch figure is the median of several runs after two warm-up runs.
+ * Each minidl/PyTorch figure is the median of several runs after two warm-up runs; minidl also reports
+ * the process CPU time per run (`cpu_ms`, all threads), which a busy machine distorts far less.
  *
  *   npm run bench -- kernels [--json] [--threads 1,2] [--reps 9] [--plain] [--no-tfjs] [--tfjs-all] [--no-torch]
  *
@@ -27,6 +28,8 @@ interface Result {
   gflops: number;
   variant?: string;
   runs?: number;
+  /** Median CPU time of the whole process per run (all threads): robust to other load on the machine. */
+  cpu_ms?: number;
 }
 
 const argv = process.argv.slice(2);
@@ -56,17 +59,22 @@ function report(r: Result): void {
   if (json) console.log(JSON.stringify(r));
 }
 
-function median(fn: () => void, n: number): number {
+/** Median wall time and median process CPU time (ms) of n runs after two warm-up runs. */
+function median(fn: () => void, n: number): { ms: number; cpu: number } {
   fn();
   fn();
   const ts: number[] = [];
+  const cs: number[] = [];
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
     ts.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cs.push((c.user + c.system) / 1000);
   }
-  ts.sort((a, b) => a - b);
-  return ts[n >> 1]!;
+  const mid = (a: number[]) => a.sort((x, y) => x - y)[n >> 1]!;
+  return { ms: mid(ts), cpu: mid(cs) };
 }
 
 const load0 = loadavg()[0]!;
@@ -84,14 +92,15 @@ for (const threads of threadList) {
   const c = k.alloc(4 * M * M);
   fill(a, M * M);
   fill(b, M * M);
-  const ms = median(() => k.sgemm(false, false, M, M, M, 1, a, M, b, M, 0, c, M), reps * 2);
+  const g = median(() => k.sgemm(false, false, M, M, M, 1, a, M, b, M, 0, c, M), reps * 2);
   report({
     engine: 'minidl',
     kernel: 'sgemm_512',
     threads,
-    ms,
-    gflops: (2 * M ** 3) / ms / 1e6,
+    ms: g.ms,
+    gflops: (2 * M ** 3) / g.ms / 1e6,
     variant: k.variant,
+    cpu_ms: g.cpu,
   });
   for (const l of LAYERS) {
     const xn = l.x.reduce((p, q) => p * q);
@@ -114,8 +123,9 @@ for (const threads of threadList) {
       weight_grad: () => k.conv2dWeightGrad(x!, dy!, dw!, l.x, l.w, o),
     };
     for (const pass of PASSES) {
-      const t = median(run[pass], reps);
+      const { ms: t, cpu } = median(run[pass], reps);
       report({
+        cpu_ms: cpu,
         engine: 'minidl',
         kernel: `${l.name}_${pass}`,
         threads,
@@ -219,16 +229,25 @@ const find = (engine: string, kernel: string, threads: number) =>
   results.find((r) => r.engine === engine && r.kernel === kernel && r.threads === threads);
 for (const threads of threadList) {
   let total = 0;
+  let cpuTotal = 0;
   let torchTotal = 0;
   for (const l of LAYERS) {
     for (const pass of PASSES) {
       if (!inStep(l.name, pass)) continue;
       total += find('minidl', `${l.name}_${pass}`, threads)?.ms ?? Number.NaN;
+      cpuTotal += find('minidl', `${l.name}_${pass}`, threads)?.cpu_ms ?? Number.NaN;
       torchTotal += find('torch', `${l.name}_${pass}`, threads)?.ms ?? Number.NaN;
     }
   }
   const flops = LAYERS.reduce((s, l) => s + convFlops(l) * (l.name === 'conv1' ? 2 : 3), 0);
-  report({ engine: 'minidl', kernel: 'conv_step_total', threads, ms: total, gflops: flops / total / 1e6 });
+  report({
+    engine: 'minidl',
+    kernel: 'conv_step_total',
+    threads,
+    ms: total,
+    gflops: flops / total / 1e6,
+    cpu_ms: cpuTotal,
+  });
   if (!Number.isNaN(torchTotal))
     report({
       engine: 'torch',
@@ -242,7 +261,7 @@ if (!json) {
   const kernels = [...new Set(results.map((r) => r.kernel))];
   const row = (cells: string[]) =>
     console.log(cells.map((c, i) => (i === 0 ? c.padEnd(32) : c.padStart(13))).join(''));
-  row(['kernel', 'threads', 'minidl ms', 'GFLOP/s', 'torch ms', 'minidl/torch', 'tfjs-cpu ms']);
+  row(['kernel', 'threads', 'minidl ms', 'GFLOP/s', 'cpu ms', 'torch ms', 'minidl/torch', 'tfjs-cpu ms']);
   for (const threads of threadList) {
     for (const kernel of kernels) {
       const m = find('minidl', kernel, threads);
@@ -255,6 +274,7 @@ if (!json) {
         String(threads),
         m.ms.toFixed(2),
         m.gflops.toFixed(1),
+        m.cpu_ms === undefined ? '-' : m.cpu_ms.toFixed(2),
         t ? t.ms.toFixed(2) : '-',
         t ? `${(m.ms / t.ms).toFixed(2)}x` : '-',
         f ? f.ms.toFixed(1) : '-',
@@ -263,6 +283,7 @@ if (!json) {
   }
   const variant = results.find((r) => r.variant)?.variant;
   console.log(
-    `\nbuild: ${variant}; load average ${load0.toFixed(2)} before, ${load1.toFixed(2)} after (2 cores; >0.5 means noisy figures)`,
+    `\nbuild: ${variant}; load average ${load0.toFixed(2)} before, ${load1.toFixed(2)} after (2 cores; >0.5 means noisy figures).` +
+      '\ncpu ms = CPU time of all threads per run: on a busy machine wall time inflates, CPU time much less.',
   );
 }
