@@ -5,7 +5,8 @@
  *   cd packages/train && npx tsx --conditions=@minidl/source examples/mnist_adam.ts \
  *     [--epochs 3] [--batch-size 64] [--lr 1e-3] [--seed 0] [--backend wasm] [--checkpoint FILE]
  *
- * PyTorch equivalent: the same network and loop with torch.optim.Adam and DataLoader(shuffle=True).
+ * PyTorch equivalent (same data split, initial weights and batch order):
+ * tools/fixtures/train_mnist_reference.py; compare its first_step_losses and history with this one's.
  */
 import { parseArgs } from 'node:util';
 import { F, nn } from '@minidl/nn';
@@ -71,6 +72,7 @@ const model = new CNN();
 const train = new datasets.MNIST({ train: true });
 const test = new datasets.MNIST({ train: false });
 const started = performance.now();
+const firstStepLosses: number[] = [];
 const history = await fit(model, {
   optimizer: new optim.Adam(model.parameters(), { lr }),
   loss: F.cross_entropy,
@@ -82,6 +84,7 @@ const history = await fit(model, {
   val_loader: new data.DataLoader(test, { batch_size: 500 }),
   epochs,
   checkpoint: args.checkpoint ? { path: args.checkpoint, every_n_steps: 50 } : undefined,
+  callbacks: [{ on_step_end: (s) => void (firstStepLosses.length < 5 && firstStepLosses.push(s.loss)) }],
 });
 const seconds = (performance.now() - started) / 1000;
 const last = history.at(-1)!;
@@ -99,6 +102,7 @@ console.log(
     test_loss: last.val_loss,
     train_samples_per_s: Math.round((train.length * history.length) / trainSeconds),
     wall_seconds: Math.round(seconds * 10) / 10,
+    first_step_losses: firstStepLosses,
     history: history.map((h) => ({
       epoch: h.epoch + 1,
       train_loss: h.train_loss,
