@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { syntheticTrainer } from '../test/synthetic-trainer.js';
-import { main } from './main.js';
+import { invocationDir, main } from './main.js';
 import type { Summary } from './summary.js';
 
 function harness(options: { dieAfterEpoch?: number } = {}) {
@@ -143,5 +143,19 @@ describe('main', () => {
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(await main(['--schemes', 'he'], h.context)).toBe(2);
     expect(String(err.mock.calls[0]?.[0])).toContain('valid schemes: small-normal, xavier, kaiming');
+  });
+});
+
+describe('invocationDir', () => {
+  it('uses INIT_CWD from npm, and the workspace root under nx, where INIT_CWD is the app folder', () => {
+    expect(invocationDir({ INIT_CWD: '/home/me/work' })).toBe('/home/me/work');
+    expect(
+      invocationDir({
+        INIT_CWD: '/repo/apps/experiments',
+        NX_TASK_TARGET_PROJECT: '@minidl/experiments',
+        NX_WORKSPACE_ROOT: '/repo',
+      }),
+    ).toBe('/repo');
+    expect(invocationDir({})).toBe(process.cwd());
   });
 });

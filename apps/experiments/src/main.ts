@@ -33,11 +33,16 @@ export interface MainContext {
 }
 
 /**
- * The folder relative command-line paths are meant against: npm and nx run scripts from the
- * package folder, but npm records where the user typed the command in INIT_CWD.
+ * The folder relative command-line paths are meant against. npm runs scripts from the package
+ * folder but records where the user typed the command in INIT_CWD. Under nx (the root script runs
+ * the app's `start` target through it) the inner npm overwrites INIT_CWD with the app's folder
+ * and the original is lost, so paths are taken relative to the workspace root, where
+ * `npm run experiments` is meant to be typed.
  */
-export function invocationDir(): string {
-  return process.env.INIT_CWD ?? process.cwd();
+export function invocationDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.NX_TASK_TARGET_PROJECT !== undefined && env.NX_WORKSPACE_ROOT !== undefined)
+    return env.NX_WORKSPACE_ROOT;
+  return env.INIT_CWD ?? process.cwd();
 }
 
 const realTrainer: TrainerFactory = async (options) =>
