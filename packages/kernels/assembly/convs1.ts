@@ -199,6 +199,77 @@ function microRowsA(kc: i32, a0p: usize, a1p: usize, pb: usize, tile: usize): vo
   v128.store(tile, c13, 112);
 }
 
+/**
+ * One weight-gradient B panel: dst[k*16 + j] = dy[j, q'] for q' = k0 + k (0 for junk columns
+ * ow >= OW and for channels j >= nj). dy rows are Q floats apart; q' runs over the padded width Wp.
+ */
+function packDyPanel(dy: usize, nj: i32, Q: i32, OW: i32, Wp: i32, k0: i32, kc: i32, dst: usize): void {
+  for (let j = 0; j < NR; j += 4) {
+    const o = at(dst, j);
+    if (j + 4 > nj) {
+      // Partial channel group: element by element.
+      for (let jj = j; jj < j + 4; jj++) {
+        let d = at(dst, jj);
+        let oh = k0 / Wp;
+        let ow = k0 % Wp;
+        for (let k = 0; k < kc; k++) {
+          store<f32>(d, jj < nj && ow < OW ? load<f32>(at(dy, jj * Q + oh * OW + ow)) : 0);
+          d += NR * 4;
+          if (++ow === Wp) {
+            ow = 0;
+            oh++;
+          }
+        }
+      }
+      continue;
+    }
+    const r0 = at(dy, j * Q);
+    const r1 = at(dy, (j + 1) * Q);
+    const r2 = at(dy, (j + 2) * Q);
+    const r3 = at(dy, (j + 3) * Q);
+    let oh = k0 / Wp;
+    let ow = k0 % Wp;
+    let k = 0;
+    while (k < kc) {
+      const d = at(o, k * NR);
+      if (ow + 4 <= OW && k + 4 <= kc) {
+        // 4x4 transpose: rows are channels, columns positions.
+        const q = oh * OW + ow;
+        const a = v128.load(at(r0, q));
+        const b = v128.load(at(r1, q));
+        const c = v128.load(at(r2, q));
+        const e = v128.load(at(r3, q));
+        const t0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(c, e, 0, 4, 1, 5);
+        const t3 = v128.shuffle<f32>(c, e, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(d, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), NR * 4);
+        v128.store(d, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), NR * 8);
+        v128.store(d, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), NR * 12);
+        k += 4;
+        ow += 4;
+      } else {
+        if (ow < OW) {
+          const q = oh * OW + ow;
+          store<f32>(d, load<f32>(at(r0, q)));
+          store<f32>(d, load<f32>(at(r1, q)), 4);
+          store<f32>(d, load<f32>(at(r2, q)), 8);
+          store<f32>(d, load<f32>(at(r3, q)), 12);
+        } else {
+          v128.store(d, f32x4.splat(0));
+        }
+        k++;
+        ow++;
+      }
+      if (ow === Wp) {
+        ow = 0;
+        oh++;
+      }
+    }
+  }
+}
+
 /** Prepares a thread's workspace: zeroed xpad (border and tail stay zero) and the offset table. */
 function prepare(d: usize, ws: usize): void {
   memory.fill(wsXpad(ws), 0, (<usize>xpadFloats(d)) << 2);
@@ -318,27 +389,9 @@ export function conv2dWeightGradS1(x: usize, dy: usize, d: usize, n0: i32, n1: i
       for (let k0 = 0; k0 < Qp; k0 += KCW) {
         const kc = min(KCW, Qp - k0);
         // B(k = q', j = co) = dy[co, oh, ow] for ow < OW, else 0 (junk columns contribute nothing).
-        // Column by column, each read as contiguous runs of a dy row.
+        // Transpose dy rows into the panels four channels by four positions at a time.
         for (let jp = 0; jp < CogPad; jp += NR) {
-          const panel = at(pb, jp * KCW);
-          for (let j = 0; j < NR; j++) {
-            let o = at(panel, j);
-            if (jp + j >= Cog) {
-              for (let k = 0; k < kc; k++) store<f32>(at(o, k * NR), 0);
-              continue;
-            }
-            const src = at(dyg, (jp + j) * Q);
-            let oh = k0 / Wp;
-            let ow = k0 % Wp;
-            for (let k = 0; k < kc; k++) {
-              store<f32>(o, ow < OW ? load<f32>(at(src, oh * OW + ow)) : 0);
-              o += NR * 4;
-              if (++ow === Wp) {
-                ow = 0;
-                oh++;
-              }
-            }
-          }
+          packDyPanel(at(dyg, jp * Q), min(NR, Cog - jp), Q, OW, Wp, k0, kc, at(pb, jp * KCW));
         }
         for (let jp = 0; jp < CogPad; jp += NR) {
           const panel = at(pb, jp * KCW);
