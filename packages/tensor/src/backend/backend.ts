@@ -115,6 +115,13 @@ export interface Conv2dGeometry {
   groups: number;
 }
 
+/** A batch-norm input viewed as [n, c, s]: batch, channels, and everything after (spatial). */
+export interface BatchNormDims {
+  n: number;
+  c: number;
+  s: number;
+}
+
 /** Geometry of a 2-d pooling window over NCHW. */
 export interface Pool2dGeometry {
   n: number;
@@ -201,6 +208,51 @@ export interface Backend {
     n: number,
     inner: number,
     log: boolean,
+  ): void;
+  /**
+   * Training batch norm over x [n, c, s] (statistics per channel over n and s): writes y, the batch
+   * mean and 1/sqrt(biased var + eps) (length c), and updates the running stats (if given) with
+   * r = (1 - momentum) r + momentum * stat, using the unbiased variance.
+   */
+  batchNormTrain(
+    x: Storage,
+    y: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    saveMean: Storage,
+    saveInvstd: Storage,
+    running: { mean: Storage; var: Storage; momentum: number } | null,
+    eps: number,
+  ): void;
+  /** Batch norm with given statistics: y = (x - mean) / sqrt(var + eps) * weight + bias. */
+  batchNormEval(
+    x: Storage,
+    y: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    mean: Storage,
+    variance: Storage,
+    eps: number,
+  ): void;
+  /**
+   * Batch norm gradients from dy, x, the statistics (mean and invstd) and weight. With `training`,
+   * dx includes the gradient through the batch statistics:
+   *   dx = invstd * w * (dy - mean(dy) - xhat * mean(dy * xhat)),  xhat = (x - mean) * invstd,
+   * else dx = dy * w * invstd. dweight = sum(dy * xhat), dbias = sum(dy). Null outputs are skipped.
+   */
+  batchNormBackward(
+    dy: Storage,
+    x: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    mean: Storage,
+    invstd: Storage,
+    dx: Storage | null,
+    dweight: Storage | null,
+    dbias: Storage | null,
+    training: boolean,
   ): void;
   conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void;
   conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void;

@@ -7,6 +7,7 @@ import type { StorageKind, TypedArray } from '../dtype.js';
 import {
   type Backend,
   type BackendName,
+  type BatchNormDims,
   type BinaryOp,
   type Conv2dGeometry,
   type MatrixOperand,
@@ -268,6 +269,129 @@ export class HostBackend implements Backend {
         for (let r = 0; r < n; r++) {
           const p = base + r * inner;
           d[p] = log ? gd[p]! - Math.exp(yd[p]!) * s : yd[p]! * (gd[p]! - s);
+        }
+      }
+    }
+  }
+
+  /** Applies y = (x - mean[c]) * invstd[c] * w[c] + b[c] over [n, c, s]. */
+  private normalize(
+    x: Storage,
+    y: Storage,
+    { n, c, s }: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    mean: ArrayLike<number>,
+    invstd: ArrayLike<number>,
+  ): void {
+    const xd = x.data;
+    const yd = y.data;
+    const w = weight?.data;
+    const b = bias?.data;
+    for (let i = 0; i < n; i++) {
+      for (let ch = 0; ch < c; ch++) {
+        const scale = invstd[ch]! * (w ? w[ch]! : 1);
+        const shift = b ? b[ch]! : 0;
+        const base = (i * c + ch) * s;
+        for (let k = 0; k < s; k++) yd[base + k] = (xd[base + k]! - mean[ch]!) * scale + shift;
+      }
+    }
+  }
+
+  /** Per-channel sums over n and s of f(index). */
+  private channelSums({ n, c, s }: BatchNormDims, f: (p: number, ch: number) => number): Float64Array {
+    const out = new Float64Array(c);
+    for (let i = 0; i < n; i++) {
+      for (let ch = 0; ch < c; ch++) {
+        const base = (i * c + ch) * s;
+        let acc = 0;
+        for (let k = 0; k < s; k++) acc += f(base + k, ch);
+        out[ch]! += acc;
+      }
+    }
+    return out;
+  }
+
+  batchNormTrain(
+    x: Storage,
+    y: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    saveMean: Storage,
+    saveInvstd: Storage,
+    running: { mean: Storage; var: Storage; momentum: number } | null,
+    eps: number,
+  ): void {
+    const xd = x.data;
+    const count = dims.n * dims.s;
+    const mean = this.channelSums(dims, (p) => xd[p]!).map((v) => v / count);
+    const variance = this.channelSums(dims, (p, ch) => (xd[p]! - mean[ch]!) ** 2).map((v) => v / count);
+    const invstd = variance.map((v) => 1 / Math.sqrt(v + eps));
+    saveMean.data.set(mean);
+    saveInvstd.data.set(invstd);
+    this.normalize(x, y, dims, weight, bias, saveMean.data, saveInvstd.data);
+    if (running) {
+      const rm = running.mean.data;
+      const rv = running.var.data;
+      const m = running.momentum;
+      for (let ch = 0; ch < dims.c; ch++) {
+        rm[ch] = (1 - m) * rm[ch]! + m * mean[ch]!;
+        rv[ch] = (1 - m) * rv[ch]! + (m * variance[ch]! * count) / (count - 1);
+      }
+    }
+  }
+
+  batchNormEval(
+    x: Storage,
+    y: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    mean: Storage,
+    variance: Storage,
+    eps: number,
+  ): void {
+    const invstd = Array.from(variance.data, (v) => 1 / Math.sqrt(v + eps));
+    this.normalize(x, y, dims, weight, bias, mean.data, invstd);
+  }
+
+  batchNormBackward(
+    dy: Storage,
+    x: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    mean: Storage,
+    invstd: Storage,
+    dx: Storage | null,
+    dweight: Storage | null,
+    dbias: Storage | null,
+    training: boolean,
+  ): void {
+    const g = dy.data;
+    const xd = x.data;
+    const m = mean.data;
+    const is = invstd.data;
+    const w = weight?.data;
+    const sumDy = this.channelSums(dims, (p) => g[p]!);
+    const sumDyXhat = this.channelSums(dims, (p, ch) => g[p]! * (xd[p]! - m[ch]!) * is[ch]!);
+    dweight?.data.set(sumDyXhat);
+    dbias?.data.set(sumDy);
+    if (!dx) return;
+    const out = dx.data;
+    const count = dims.n * dims.s;
+    const { n, c, s } = dims;
+    for (let i = 0; i < n; i++) {
+      for (let ch = 0; ch < c; ch++) {
+        const scale = is[ch]! * (w ? w[ch]! : 1);
+        const meanDy = sumDy[ch]! / count;
+        const meanDyXhat = sumDyXhat[ch]! / count;
+        const base = (i * c + ch) * s;
+        for (let k = 0; k < s; k++) {
+          const p = base + k;
+          out[p] = training
+            ? scale * (g[p]! - meanDy - (xd[p]! - m[ch]!) * is[ch]! * meanDyXhat)
+            : scale * g[p]!;
         }
       }
     }

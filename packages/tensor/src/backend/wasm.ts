@@ -10,6 +10,7 @@ import { kindBytes, type StorageKind, type TypedArray } from '../dtype.js';
 import { noteAllocation } from './allocations.js';
 import {
   type BackendName,
+  type BatchNormDims,
   type BinaryOp,
   type Conv2dGeometry,
   type MatrixOperand,
@@ -427,6 +428,87 @@ export class WasmBackend extends HostBackend {
       [g.n, g.c, g.h, g.w],
       g.kernel,
       this.avgOptions(g),
+    );
+  }
+
+  override batchNormTrain(
+    x: Storage,
+    y: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    saveMean: Storage,
+    saveInvstd: Storage,
+    running: { mean: Storage; var: Storage; momentum: number } | null,
+    eps: number,
+  ): void {
+    const a = (s: Storage | null) => (s ? this.addr(s) : 0);
+    this.kernels.batchNormTrain(
+      this.addr(x),
+      this.addr(y),
+      [dims.n, dims.c, dims.s],
+      a(weight),
+      a(bias),
+      this.addr(saveMean),
+      this.addr(saveInvstd),
+      running
+        ? {
+            runningMean: this.addr(running.mean),
+            runningVar: this.addr(running.var),
+            momentum: running.momentum,
+            eps,
+          }
+        : { eps },
+    );
+  }
+
+  override batchNormEval(
+    x: Storage,
+    y: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    mean: Storage,
+    variance: Storage,
+    eps: number,
+  ): void {
+    const a = (s: Storage | null) => (s ? this.addr(s) : 0);
+    this.kernels.batchNormEval(
+      this.addr(x),
+      this.addr(y),
+      [dims.n, dims.c, dims.s],
+      a(weight),
+      a(bias),
+      this.addr(mean),
+      this.addr(variance),
+      eps,
+    );
+  }
+
+  override batchNormBackward(
+    dy: Storage,
+    x: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    mean: Storage,
+    invstd: Storage,
+    dx: Storage | null,
+    dweight: Storage | null,
+    dbias: Storage | null,
+    training: boolean,
+  ): void {
+    const a = (s: Storage | null) => (s ? this.addr(s) : 0);
+    this.kernels.batchNormBackward(
+      this.addr(dy),
+      this.addr(x),
+      [dims.n, dims.c, dims.s],
+      a(weight),
+      this.addr(mean),
+      this.addr(invstd),
+      a(dx),
+      a(dweight),
+      a(dbias),
+      training,
     );
   }
 

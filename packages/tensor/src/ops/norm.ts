@@ -1,16 +1,20 @@
 /**
- * Functional batch normalisation (PyTorch's `F.batch_norm`), composed from differentiable ops so
- * its gradient is autograd's: per channel (dim 1), over the batch and spatial dims,
- *   y = (x - mean) / sqrt(var + eps) * weight + bias
- * with the biased batch variance in training, and the running statistics (updated in training with
- * the unbiased variance: running = (1 - momentum) * running + momentum * batch) in evaluation.
+ * Functional batch normalisation (PyTorch's `F.batch_norm`) and its gradient, per channel (dim 1)
+ * over the batch and spatial dims:
+ *   y = (x - mean) * invstd * weight + bias,   invstd = 1 / sqrt(var + eps)
+ * In training the batch mean and biased variance are used and the running statistics are updated
+ * in place with the unbiased variance (running = (1 - momentum) * running + momentum * batch);
+ * in evaluation the running statistics are used. The backward (Ioffe & Szegedy 2015) is
+ *   training: dx = invstd * w * (dy - mean(dy) - xhat * mean(dy * xhat))
+ *   eval:     dx = invstd * w * dy
+ *   dweight = sum(dy * xhat), dbias = sum(dy).
  */
-import { no_grad } from '../autograd/grad_mode.js';
+import type { BatchNormDims, Storage } from '../backend/backend.js';
 import { formatShape, numel } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { add, mul, rsqrt, sub } from './elementwise.js';
-import { mean, variance } from './reduce.js';
-import { reshape } from './views.js';
+import { Tensor } from '../tensor.js';
+import { allocTensor, attach, backendOf, denseStorage } from './core.js';
+import { add, rsqrt } from './elementwise.js';
+import { bumpVersion } from './inplace.js';
 
 /** Options of `batch_norm`, with PyTorch's names and defaults. */
 export interface BatchNormOptions {
@@ -26,6 +30,11 @@ export interface BatchNormOptions {
   eps?: number;
 }
 
+/** Whether kernels can update `t` in place through its storage (dense, offset 0). */
+function ownsStorage(t: Tensor): boolean {
+  return t.offset === 0 && t.storage.length === t.numel() && t.is_contiguous() && t.dtype === 'float32';
+}
+
 /**
  * Batch normalisation over dim 1 of an [N, C] or [N, C, ...] input.
  *
@@ -33,7 +42,7 @@ export interface BatchNormOptions {
  * ```ts
  * const y = torch.batch_norm(x, runningMean, runningVar, { weight: gamma, bias: beta, training: true });
  * ```
- * @throws `Expected more than 1 value per channel when training, got input size [1, 10]`.
+ * @throws `Expected more than 1 value per channel when training, got input size torch.Size([1, 10])`.
  */
 export function batch_norm(
   input: Tensor,
@@ -43,10 +52,10 @@ export function batch_norm(
 ): Tensor {
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
   if (input.ndim < 2) throw new Error(`batch_norm: expected at least 2D input (got ${input.ndim}D input)`);
+  if (input.dtype !== 'float32')
+    throw new TypeError(`batch_norm: expected a float32 input, got ${input.dtype}`);
   const c = input.shape[1]!;
-  const dims = input.shape.map((_, i) => i).filter((i) => i !== 1);
-  const count = numel(input.shape) / c;
-  const bshape = input.shape.map((s, i) => (i === 1 ? s : 1));
+  const dims: BatchNormDims = { n: input.shape[0]!, c, s: numel(input.shape.slice(2)) };
   for (const [name, t] of [
     ['running_mean', running_mean],
     ['running_var', running_var],
@@ -57,33 +66,95 @@ export function batch_norm(
       throw new Error(`batch_norm: ${name} should contain ${c} elements not ${t.numel()}`);
     }
   }
-  let m: Tensor;
-  let v: Tensor;
+  const backend = backendOf(input, running_mean, running_var, weight, bias);
+  const x = denseStorage(input);
+  const out = allocTensor(input.shape, 'float32', backend);
+  const w = weight ? denseStorage(weight) : null;
+  const b = bias ? denseStorage(bias) : null;
+  let mean: Tensor;
+  let invstd: Tensor;
   if (training) {
-    if (count <= 1) {
+    if (dims.n * dims.s <= 1) {
       throw new Error(
         `Expected more than 1 value per channel when training, got input size torch.Size(${formatShape(input.shape)})`,
       );
     }
-    m = mean(input, dims, true);
-    v = variance(input, dims, { correction: 0, keepdim: true });
-    no_grad(() => {
-      if (running_mean) {
-        running_mean.mul_(1 - momentum).add_(reshape(m, [c]), { alpha: momentum });
-      }
-      if (running_var) {
-        running_var.mul_(1 - momentum).add_(reshape(v, [c]), { alpha: (momentum * count) / (count - 1) });
-      }
-    });
+    mean = allocTensor([c], 'float32', backend);
+    invstd = allocTensor([c], 'float32', backend);
+    const running = running_mean && running_var ? runningStorages(running_mean, running_var) : null;
+    backend.batchNormTrain(
+      x,
+      out.storage,
+      dims,
+      w,
+      b,
+      mean.storage,
+      invstd.storage,
+      running && { ...running.storages, momentum },
+      eps,
+    );
+    running?.finish();
   } else {
     if (!running_mean || !running_var) {
       throw new Error('running_mean and running_var must be defined in evaluation mode');
     }
-    m = reshape(running_mean, bshape);
-    v = reshape(running_var, bshape);
+    backend.batchNormEval(
+      x,
+      out.storage,
+      dims,
+      w,
+      b,
+      denseStorage(running_mean),
+      denseStorage(running_var),
+      eps,
+    );
+    mean = running_mean;
+    invstd = rsqrt(add(running_var.detach(), eps));
   }
-  let y = mul(sub(input, m), rsqrt(add(v, eps)));
-  if (weight) y = mul(y, reshape(weight, bshape));
-  if (bias) y = add(y, reshape(bias, bshape));
-  return y;
+  const xTensor = allocTensorView(input, x);
+  const needX = input.requires_grad;
+  const needW = weight?.requires_grad ?? false;
+  const needB = bias?.requires_grad ?? false;
+  const saved = [xTensor, mean, invstd, ...(weight ? [weight] : [])];
+  return attach(out, 'NativeBatchNormBackward0', [input, weight, bias], saved, (dy, [sx, sm, si, sw]) => {
+    const gx = needX ? allocTensor(sx!.shape, 'float32', backend) : null;
+    const gw = needW ? allocTensor([c], 'float32', backend) : null;
+    const gb = needB ? allocTensor([c], 'float32', backend) : null;
+    backend.batchNormBackward(
+      denseStorage(dy),
+      sx!.storage,
+      dims,
+      sw ? denseStorage(sw) : null,
+      denseStorage(sm!),
+      denseStorage(si!),
+      gx?.storage ?? null,
+      gw?.storage ?? null,
+      gb?.storage ?? null,
+      training,
+    );
+    return [gx, gw && weight ? gw.view(weight.shape) : gw, gb && bias ? gb.view(bias.shape) : gb];
+  });
+}
+
+/** A dense tensor of `like`'s shape over `storage` (the dense input the kernels read). */
+function allocTensorView(like: Tensor, storage: Storage): Tensor {
+  return storage === like.storage ? like : new Tensor(storage, like.shape);
+}
+
+/**
+ * Storages the kernels can update in place for the running statistics, and a `finish` that
+ * copies results back when a statistic was not dense, and bumps versions (in-place updates).
+ */
+function runningStorages(rm: Tensor, rv: Tensor) {
+  const mean = ownsStorage(rm) ? rm : rm.detach().contiguous().clone();
+  const variance = ownsStorage(rv) ? rv : rv.detach().contiguous().clone();
+  return {
+    storages: { mean: mean.storage, var: variance.storage },
+    finish() {
+      if (mean !== rm) rm.storage.backend.copy(mean, rm);
+      if (variance !== rv) rv.storage.backend.copy(variance, rv);
+      bumpVersion(rm);
+      bumpVersion(rv);
+    },
+  };
 }
