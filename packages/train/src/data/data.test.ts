@@ -42,6 +42,7 @@ describe('DataLoader', () => {
       generator: new Generator().manual_seed(7),
     });
     expect(dropLast.length).toBe(2);
+    expect(dropLast.__len__()).toBe(2);
     expect(await epochsOf(dropLast, 1)).toEqual(fixture.loader.n10_b4_seed7_droplast);
   });
 

@@ -103,6 +103,11 @@ export class DataLoader<T = unknown, B = Collated> implements BatchSource<B> {
     return this.drop_last ? Math.floor(n / this.batch_size) : Math.ceil(n / this.batch_size);
   }
 
+  /** Number of batches per epoch, as `len(loader)` (same as `length`). */
+  __len__(): number {
+    return this.length;
+  }
+
   private get rng(): Generator {
     return this.generator ?? default_generator;
   }
