@@ -181,6 +181,35 @@ describe('modes and gradients', () => {
   });
 });
 
+describe('forward hooks', () => {
+  it('run around forward in registration order, may replace inputs and outputs, and come off with remove()', () => {
+    const net = new Net();
+    const calls: string[] = [];
+    const pre = net.fc1.register_forward_pre_hook((m, [x]) => {
+      calls.push(`pre ${m.constructor.name} [${x.shape}]`);
+      return [x.mul(0)];
+    });
+    const post1 = net.fc1.register_forward_hook((_m, _args, out: Tensor) => {
+      calls.push(`post1 [${out.shape}]`);
+    });
+    const post2 = net.fc1.register_forward_hook((_m, _args, out: Tensor) => out.add(1));
+    const out = net.fc1.forward(torch.ones([2, 4]));
+    expect(calls).toEqual(['pre Linear [2,4]', 'post1 [2,3]']);
+    // zeroed input, so the output is the bias, then + 1 from the second hook
+    expect(out.tolist()).toEqual(net.fc1.bias!.add(1).expand(2, 3).tolist());
+    // hooks fire when the parent calls the child's forward too, and are invisible to traversals
+    net.forward(torch.ones([3, 4]));
+    expect(calls).toHaveLength(4);
+    expect(Object.keys(net.fc1)).not.toContain('forward');
+    expect(Object.keys(net.state_dict())).toContain('fc1.weight');
+    pre.remove();
+    post1.remove();
+    post2.remove();
+    expect(Object.hasOwn(net.fc1, 'forward')).toBe(false);
+    expect(net.fc1.forward(torch.zeros([1, 4])).tolist()).toEqual([net.fc1.bias!.tolist()]);
+  });
+});
+
 describe('state_dict and load_state_dict', () => {
   it("uses PyTorch's keys and order, detaches values, and leaves out non-persistent buffers", () => {
     const net = new Net();

@@ -17,6 +17,22 @@
 import { no_grad, Tensor } from '@minidl/tensor';
 import { Parameter } from './parameter.js';
 
+/**
+ * A hook run before `forward` with the module and its arguments. Returning something other than
+ * undefined replaces the arguments (an array as the argument list, anything else as the only one).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: hooks see whatever the module's forward takes.
+export type ForwardPreHook = (module: Module, args: any[]) => unknown;
+
+/** A hook run after `forward` with the module, its arguments and output; may return a replacement output. */
+// biome-ignore lint/suspicious/noExplicitAny: hooks see whatever the module's forward takes and returns.
+export type ForwardHook = (module: Module, args: any[], output: any) => any;
+
+/** What `register_forward_hook` returns: `remove()` unregisters the hook (PyTorch's `RemovableHandle`). */
+export interface RemovableHandle {
+  remove(): void;
+}
+
 /** A `state_dict`: PyTorch's dotted key names (`layer.0.weight`) to tensors, in PyTorch's order. */
 export type StateDict = Record<string, Tensor>;
 
@@ -89,6 +105,8 @@ export abstract class Module {
   private readonly _bufferNames = new Map<string, boolean>();
   /** Names registered or last seen holding a parameter or a child module (see `checkReplaced`). */
   private readonly _kinds = new Map<string, 'parameter' | 'child module'>();
+  /** Forward pre-hooks and hooks, in registration order (see `register_forward_hook`). */
+  private readonly _hooks = { pre: new Set<ForwardPreHook>(), post: new Set<ForwardHook>() };
 
   /**
    * The computation of this module. Subclasses narrow the signature (`forward(x: Tensor): Tensor`).
@@ -378,6 +396,87 @@ export abstract class Module {
     for (const child of this.children()) child.apply(fn);
     fn(this);
     return this;
+  }
+
+  // ---- hooks --------------------------------------------------------------------------------------
+
+  /**
+   * Runs `hook(module, args)` before every `forward` of this module; a returned array replaces the
+   * arguments. As PyTorch's `register_forward_pre_hook`.
+   *
+   * @example
+   * ```ts
+   * const h = model.register_forward_pre_hook((m, [x]) => console.log(m.constructor.name, x.shape));
+   * h.remove();
+   * ```
+   */
+  register_forward_pre_hook(hook: ForwardPreHook): RemovableHandle {
+    return this.addHook(this._hooks.pre, hook);
+  }
+
+  /**
+   * Runs `hook(module, args, output)` after every `forward` of this module; a returned value other
+   * than undefined replaces the output. As PyTorch's `register_forward_hook`: the way to record
+   * per-layer activations without changing the model.
+   *
+   * @example
+   * ```ts
+   * const stds: number[] = [];
+   * for (const m of model.modules()) {
+   *   if (m instanceof nn.Conv2d) m.register_forward_hook((_m, _args, out) => { stds.push(out.std().item()); });
+   * }
+   * ```
+   */
+  register_forward_hook(hook: ForwardHook): RemovableHandle {
+    return this.addHook(this._hooks.post, hook);
+  }
+
+  /**
+   * PyTorch runs hooks in `__call__`, but TS code calls `forward` directly (`this.fc.forward(x)`), so
+   * while hooks are registered, `forward` itself is wrapped: a non-enumerable own property (invisible
+   * to traversals and state_dict) that runs the pre-hooks, the class's forward and the hooks. It is
+   * removed with the last hook.
+   */
+  private addHook<H>(set: Set<H>, hook: H): RemovableHandle {
+    if (!Object.hasOwn(this, 'forward')) {
+      const value = this.hookedForward();
+      Object.defineProperty(this, 'forward', {
+        value,
+        configurable: true,
+        writable: true,
+        enumerable: false,
+      });
+    }
+    set.add(hook);
+    return {
+      remove: () => {
+        set.delete(hook);
+        const own = Object.getOwnPropertyDescriptor(this, 'forward');
+        // Only our wrapper is non-enumerable; a forward the user assigned stays.
+        if (this._hooks.pre.size === 0 && this._hooks.post.size === 0 && own && !own.enumerable) {
+          delete (this as { forward?: unknown }).forward;
+        }
+      },
+    };
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: forwards whatever the module's forward takes and returns.
+  private hookedForward(): (...args: any[]) => any {
+    const inner = Object.getPrototypeOf(this).forward as Module['forward'];
+    // biome-ignore lint/suspicious/noExplicitAny: as above.
+    return (...args: any[]): any => {
+      let input = args;
+      for (const pre of [...this._hooks.pre]) {
+        const replaced = pre(this, input);
+        if (replaced !== undefined) input = Array.isArray(replaced) ? replaced : [replaced];
+      }
+      let output = inner.apply(this, input);
+      for (const post of [...this._hooks.post]) {
+        const replaced = post(this, input, output);
+        if (replaced !== undefined) output = replaced;
+      }
+      return output;
+    };
   }
 
   // ---- modes and gradients -----------------------------------------------------------------------
