@@ -10,9 +10,11 @@
  * the end, exactly like a Python dict, so the order is PyTorch's. We chose this over a `Proxy` with a
  * `set` trap because discovery cannot be bypassed (class-field initialisers and `Object.defineProperty`
  * define properties without going through `set`), leaves `this` the real object (private `#fields`
- * keep working, nothing slows down a property read in `forward`), and has no registry that could drift
- * from what the object holds. One difference in kind: integer-like names ("0", "1") are listed first in
- * numeric order, which is the order `Sequential` wants anyway.
+ * keep working, nothing slows down a property read in `forward`), and keeps no second copy of the
+ * values that could drift from what the object holds (only names: which are buffers, and which held a
+ * parameter or module, for PyTorch's error on overwriting one with the wrong type). One difference in
+ * kind: integer-like names ("0", "1") are listed first in numeric order, which is the order
+ * `Sequential` wants anyway.
  */
 import { no_grad, Tensor } from '@minidl/tensor';
 import { Parameter } from './parameter.js';
