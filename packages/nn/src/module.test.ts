@@ -210,6 +210,25 @@ describe('forward hooks', () => {
   });
 });
 
+describe('devices', () => {
+  it('moves parameters, gradients and buffers to another backend in place', () => {
+    const net = new Net();
+    const before = net.state_dict();
+    net
+      .forward(torch.ones([2, 4]))
+      .sum()
+      .backward();
+    const weight = net.fc1.weight;
+    expect(net.to('js')).toBe(net);
+    expect(net.fc1.weight).toBe(weight);
+    expect(net.parameters().every((p) => p.device === 'js' && p.grad!.device === 'js')).toBe(true);
+    expect(net.buffers().every((b) => b.device === 'js')).toBe(true);
+    expect(net.state_dict()['head.1.running_var']!.tolist()).toEqual(before['head.1.running_var']!.tolist());
+    expect(net.forward(torch.ones([2, 4]).to('js')).device).toBe('js');
+    net.to(torch.get_backend());
+  });
+});
+
 describe('state_dict and load_state_dict', () => {
   it("uses PyTorch's keys and order, detaches values, and leaves out non-persistent buffers", () => {
     const net = new Net();

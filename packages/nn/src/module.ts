@@ -16,7 +16,7 @@
  * kind: integer-like names ("0", "1") are listed first in numeric order, which is the order
  * `Sequential` wants anyway.
  */
-import { no_grad, Tensor } from '@minidl/tensor';
+import { type BackendName, no_grad, Tensor } from '@minidl/tensor';
 import { Parameter } from './parameter.js';
 
 /**
@@ -479,6 +479,30 @@ export abstract class Module {
       }
       return output;
     };
+  }
+
+  // ---- devices --------------------------------------------------------------------------------------
+
+  /**
+   * Moves every parameter (with its gradient) and buffer to a backend, in place, as PyTorch's
+   * `model.to(device)`: parameters keep their identity (an optimizer built earlier still holds them),
+   * only their storage moves. Returns this module.
+   *
+   * @example
+   * ```ts
+   * model.to('tfjs'); // then feed it tfjs tensors: x.to('tfjs')
+   * ```
+   */
+  to(device: BackendName): this {
+    for (const m of this.modules()) {
+      const self = m as unknown as Record<string, unknown>;
+      for (const [, p] of m._members().params) {
+        p.data = p.data.to(device);
+        if (p.grad !== null) p.grad = p.grad.to(device);
+      }
+      for (const [name, b] of m._members().buffers) self[name] = b.to(device);
+    }
+    return this;
   }
 
   // ---- modes and gradients -----------------------------------------------------------------------
