@@ -122,6 +122,15 @@ describe.skipIf(!haveBrowser)('the docs site in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('search finds the guides by their text', async () => {
+    const { page, problems } = await open(browser, 'index.html');
+    await page.click('#tsd-search-trigger');
+    await page.fill('#tsd-search-input', 'receptive field');
+    const hit = page.locator('#tsd-search-results li a', { hasText: 'Weight initialisation' });
+    await hit.first().waitFor({ timeout: 10_000 });
+    expect(problems).toEqual([]);
+  });
+
   it('search finds an export and opens its page', async () => {
     const { page, problems } = await open(browser, 'index.html');
     await page.click('#tsd-search-trigger');
