@@ -1,7 +1,9 @@
 // Stride-1 convolutions as implicit GEMMs over a zero-padded copy of each image, with no packing of
-// the im2col operand at all. With the image padded to Hp x Wp and output positions numbered over the
-// padded width, q' = oh*Wp + ow, every im2col row is a contiguous slice of the padded image:
-//   col(p, q') = xpad[off[p] + q'],  off[p] = ci*Hp*Wp + kh*dh*Wp + kw*dw.
+// the im2col operand at all. With the image padded to rows of Wp floats and output positions numbered
+// over that width, q' = oh*Wp + ow, every im2col row is a contiguous slice of the padded image:
+//   col(p, q') = xpad[off[p] + q'],  off[p] = ci*PS + kh*dh*Wp + kw*dw  (PS: padded plane size).
+// Rows share their padding: the pw zeros before row r+1 are also the ones after row r, so Wp = W + pw
+// (when pw <= dw(KW-1), i.e. the output is no wider than the input) and each plane gets pw extra zeros.
 // So the microkernel reads B straight from xpad through an offset table. Columns with ow >= OW are
 // junk (they wrap into the next row) and are dropped when storing; that costs (Wp - OW)/Wp extra work.
 // The input gradient of a stride-1 conv is itself a stride-1 conv (of dy with the flipped, transposed
@@ -30,12 +32,22 @@ function field(d: usize, i: i32): i32 {
 /** Depth block of the weight gradient (its B panel, KCW x 16 floats, stays in L1). */
 const KCW = 256;
 
+/** Row stride of the padded image: W + pw when rows can share their padding, else W + 2pw. */
+function paddedWidth(d: usize): i32 {
+  const pw = field(d, D_PW);
+  const W = field(d, D_W);
+  return pw <= (field(d, D_KW) - 1) * field(d, D_DW) ? W + pw : W + 2 * pw;
+}
+
+/** Floats of one padded plane: Hp rows of Wp, plus pw zeros after the last row's data. */
+function planeFloats(d: usize): i32 {
+  return (field(d, D_H) + 2 * field(d, D_PH)) * paddedWidth(d) + field(d, D_PW);
+}
+
 /** Floats of one padded image group, plus a zero tail for the reads of the last junk columns. */
 function xpadFloats(d: usize): i32 {
   const Cig = field(d, D_CI) / field(d, D_GROUPS);
-  const Hp = field(d, D_H) + 2 * field(d, D_PH);
-  const Wp = field(d, D_W) + 2 * field(d, D_PW);
-  return Cig * Hp * Wp + (field(d, D_KW) - 1) * field(d, D_DW) + NR;
+  return Cig * planeFloats(d) + (field(d, D_KW) - 1) * field(d, D_DW) + NR;
 }
 
 function rows(d: usize): i32 {
@@ -44,8 +56,7 @@ function rows(d: usize): i32 {
 
 /** Padded-width output columns Q' = OH * Wp, rounded up to whole panels. */
 function qPad(d: usize): i32 {
-  const Wp = field(d, D_W) + 2 * field(d, D_PW);
-  return (field(d, D_OH) * Wp + NR - 1) & ~(NR - 1);
+  return (field(d, D_OH) * paddedWidth(d) + NR - 1) & ~(NR - 1);
 }
 
 function align64(n: usize): usize {
@@ -88,13 +99,13 @@ function fillOffsets(d: usize, offs: usize): void {
   const Cig = field(d, D_CI) / field(d, D_GROUPS);
   const KH = field(d, D_KH);
   const KW = field(d, D_KW);
-  const Hp = field(d, D_H) + 2 * field(d, D_PH);
-  const Wp = field(d, D_W) + 2 * field(d, D_PW);
+  const Wp = paddedWidth(d);
+  const PS = planeFloats(d);
   let p = 0;
   for (let ci = 0; ci < Cig; ci++) {
     for (let kh = 0; kh < KH; kh++) {
       for (let kw = 0; kw < KW; kw++) {
-        store<i32>(at(offs, p), ci * Hp * Wp + kh * field(d, D_DH) * Wp + kw * field(d, D_DW));
+        store<i32>(at(offs, p), ci * PS + kh * field(d, D_DH) * Wp + kw * field(d, D_DW));
         p++;
       }
     }
@@ -108,12 +119,12 @@ function padImage(x: usize, d: usize, xpad: usize): void {
   const W = field(d, D_W);
   const ph = field(d, D_PH);
   const pw = field(d, D_PW);
-  const Wp = W + 2 * pw;
-  const Hp = H + 2 * ph;
+  const Wp = paddedWidth(d);
+  const PS = planeFloats(d);
   const rowBytes = (<usize>W) << 2;
   for (let c = 0; c < Cig; c++) {
     for (let h = 0; h < H; h++) {
-      memory.copy(at(xpad, (c * Hp + h + ph) * Wp + pw), at(x, (c * H + h) * W), rowBytes);
+      memory.copy(at(xpad, c * PS + (h + ph) * Wp + pw), at(x, (c * H + h) * W), rowBytes);
     }
   }
 }
@@ -301,7 +312,7 @@ export function conv2dForwardS1(
   const W = field(d, D_W);
   const OH = field(d, D_OH);
   const OW = field(d, D_OW);
-  const Wp = W + 2 * field(d, D_PW);
+  const Wp = paddedWidth(d);
   const Qp = OH * Wp;
   const Q = OH * OW;
   const xpad = wsXpad(ws);
@@ -370,7 +381,7 @@ export function conv2dWeightGradS1(x: usize, dy: usize, d: usize, n0: i32, n1: i
   const W = field(d, D_W);
   const OH = field(d, D_OH);
   const OW = field(d, D_OW);
-  const Wp = W + 2 * field(d, D_PW);
+  const Wp = paddedWidth(d);
   const Qp = OH * Wp;
   const Q = OH * OW;
   const xpad = wsXpad(ws);

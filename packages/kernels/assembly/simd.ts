@@ -32,7 +32,7 @@ export function isNan(x: f32): bool {
  */
 export function expv(x: v128): v128 {
   const xc = f32x4.min(f32x4.max(x, f32x4.splat(-104)), f32x4.splat(89));
-  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504088896341)));
+  const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(Mathf.LOG2E)));
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
   let p = f32x4.splat(1.98756915e-4);
