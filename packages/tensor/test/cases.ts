@@ -63,7 +63,16 @@ export const GRAD_CASES: [string, () => [(...xs: torch.Tensor[]) => torch.Tensor
     'max_pool2d padding/stride/ceil',
     () => [(x) => torch.max_pool2d(x!, 3, 2, { padding: 1, ceil_mode: true }), [leaf([1, 1, 6, 6], 56)]],
   ],
+  [
+    'max_pool2d ceil overhanging edge',
+    () => [(x) => torch.max_pool2d(x!, 2, 2, { ceil_mode: true }), [leaf([1, 2, 5, 7], 76)]],
+  ],
+  ['max_pool2d rectangular', () => [(x) => torch.max_pool2d(x!, [2, 3], [1, 2]), [leaf([1, 1, 4, 7], 77)]]],
   ['avg_pool2d', () => [(x) => torch.avg_pool2d(x!, 2), [leaf([1, 2, 4, 4], 57)]]],
+  [
+    'avg_pool2d ceil',
+    () => [(x) => torch.avg_pool2d(x!, 2, 2, { ceil_mode: true }), [leaf([1, 1, 5, 5], 78)]],
+  ],
   [
     'avg_pool2d padding no-count',
     () => [

@@ -64,7 +64,10 @@ const OPS: Record<string, (...xs: torch.Tensor[]) => torch.Tensor> = {
   conv2d_dilation_groups: (x, w) => torch.conv2d(x!, w!, null, { dilation: 2, groups: 2, padding: [1, 2] }),
   max_pool2d: (x) => torch.max_pool2d(x!, 2),
   max_pool2d_pad_ceil: (x) => torch.max_pool2d(x!, 3, 2, { padding: 1, ceil_mode: true }),
+  max_pool2d_ceil_overhang: (x) => torch.max_pool2d(x!, 2, 2, { ceil_mode: true }),
+  max_pool2d_rect: (x) => torch.max_pool2d(x!, [2, 3], [1, 2]),
   avg_pool2d: (x) => torch.avg_pool2d(x!, 2),
+  avg_pool2d_ceil: (x) => torch.avg_pool2d(x!, 2, 2, { ceil_mode: true }),
   avg_pool2d_pad_nocount: (x) => torch.avg_pool2d(x!, 3, 2, { padding: 1, count_include_pad: false }),
   batch_norm_train: (x, w, b) => {
     bnRunning = { mean: torch.zeros([3]), var: torch.ones([3]) };

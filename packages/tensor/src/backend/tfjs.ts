@@ -335,7 +335,9 @@ export class TfjsBackend extends HostBackend {
   }
 
   override maxPool2d(x: Storage, out: Storage, indices: Storage, g: Pool2dGeometry): void {
-    if (!this.plainPool(g)) {
+    // tfjs-backend-cpu 4.22's MaxPoolWithArgmax mis-strides rectangular windows: square ones only
+    const square = g.kernel[0] === g.kernel[1] && g.stride[0] === g.stride[1];
+    if (!this.plainPool(g) || !square) {
       super.maxPool2d(x, out, indices, g);
       return;
     }
