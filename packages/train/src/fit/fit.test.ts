@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DataLoader } from '../data/dataloader.js';
 import { TensorDataset } from '../data/dataset.js';
 import { Adam } from '../optim/adam.js';
-import { StepLR } from '../optim/lr_scheduler.js';
+import { OneCycleLR, StepLR } from '../optim/lr_scheduler.js';
 import { SGD } from '../optim/sgd.js';
 import { load_file } from '../safetensors/safetensors.js';
 import { type EpochRecord, fit, NonFiniteLossError } from './fit.js';
@@ -32,13 +32,14 @@ function blobs(seed: number): [Tensor, Tensor] {
 const [trainX, trainY] = blobs(1);
 const [valX, valY] = blobs(2);
 
-function setup(shuffleSeed = 0) {
+/** A model and loaders; `shuffleSeed` null shuffles with the global generator instead of an own one. */
+function setup(shuffleSeed: number | null = 0) {
   manual_seed(0);
   const model = new nn.Sequential(new nn.Linear(2, 16), new nn.ReLU(), new nn.Linear(16, 3));
   const train_loader = new DataLoader(new TensorDataset(trainX, trainY), {
     batch_size: 8,
     shuffle: true,
-    generator: new Generator().manual_seed(shuffleSeed),
+    generator: shuffleSeed === null ? undefined : new Generator().manual_seed(shuffleSeed),
   }) as DataLoader<Tensor[], [Tensor, Tensor]>;
   const val_loader = new DataLoader(new TensorDataset(valX, valY), { batch_size: 16 }) as DataLoader<
     Tensor[],
@@ -85,6 +86,26 @@ describe('fit', () => {
     expect(lines.some((l) => /^epoch 1\/4 {2}step 1\/8 {2}loss \d/.test(l))).toBe(true);
   });
 
+  it('steps a per-batch schedule (OneCycleLR) after every batch', async () => {
+    const { model, train_loader } = setup();
+    const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    const scheduler = new OneCycleLR(optimizer, 0.5, { total_steps: 16 });
+    const lrs: number[] = [];
+    await fit(model, {
+      optimizer,
+      scheduler,
+      scheduler_interval: 'step',
+      loss: F.cross_entropy,
+      train_loader,
+      epochs: 2,
+      progress: 'none',
+      callbacks: [{ on_step_end: (s) => void lrs.push(s.lr) }],
+    });
+    expect(lrs).toHaveLength(16);
+    expect(lrs.at(-1)).toBeCloseTo(0.5 / 25 / 1e4, 12); // min_lr at the last step
+    expect(Math.max(...lrs)).toBeCloseTo(0.5, 2);
+  });
+
   it('stops on a NaN loss before the update, naming epoch and step and suggesting a lower lr', async () => {
     const { model, val_loader } = setup();
     const x = trainX.clone();
@@ -107,49 +128,54 @@ describe('fit', () => {
     expect(weights(model).flat().every(Number.isFinite)).toBe(true);
   });
 
-  it('resumes from a checkpoint after a kill with the same final weights as an uninterrupted run', async () => {
-    const run = async (path: string | undefined, killAt?: number) => {
-      const { model, train_loader, val_loader } = setup(3);
-      const optimizer = new Adam(model.parameters(), { lr: 0.01 });
-      const scheduler = new StepLR(optimizer, 1, { gamma: 0.5 });
-      const history = await fit(model, {
-        optimizer,
-        scheduler,
-        loss: noisyLoss,
-        train_loader,
-        val_loader,
-        epochs: 3,
-        progress: 'none',
-        checkpoint: path ? { path, every_n_steps: 3 } : undefined,
-        callbacks: [
-          {
-            on_step_end: (s) => {
-              if (s.global_step === killAt) throw new Error('killed');
+  for (const [what, shuffleSeed] of [
+    ['its own generator', 3],
+    ['the global generator', null],
+  ] as const) {
+    it(`resumes after a kill with the same final weights as an uninterrupted run (shuffled by ${what})`, async () => {
+      const run = async (path: string | undefined, killAt?: number) => {
+        const { model, train_loader, val_loader } = setup(shuffleSeed);
+        const optimizer = new Adam(model.parameters(), { lr: 0.01 });
+        const scheduler = new StepLR(optimizer, 1, { gamma: 0.5 });
+        const history = await fit(model, {
+          optimizer,
+          scheduler,
+          loss: noisyLoss,
+          train_loader,
+          val_loader,
+          epochs: 3,
+          progress: 'none',
+          checkpoint: path ? { path, every_n_steps: 3 } : undefined,
+          callbacks: [
+            {
+              on_step_end: (s) => {
+                if (s.global_step === killAt) throw new Error('killed');
+              },
             },
-          },
-        ],
-      });
-      return { model, history, optimizer };
-    };
-    const reference = await run(undefined);
+          ],
+        });
+        return { model, history, optimizer };
+      };
+      const reference = await run(undefined);
 
-    const dir = mkdtempSync(join(tmpdir(), 'minidl-fit-'));
-    const path = join(dir, 'ckpt.safetensors');
-    // Killed at step 11 (epoch 2, batch 3): the last checkpoint is from step 9; steps 10-11 are redone.
-    await expect(run(path, 11)).rejects.toThrow('killed');
-    expect(readdirSync(dir)).toEqual(['ckpt.safetensors']);
-    expect(Object.keys(load_file(path)).filter((k) => k.startsWith('model.'))).toEqual([
-      'model.0.bias',
-      'model.0.weight',
-      'model.2.bias',
-      'model.2.weight',
-    ]);
-    // A fresh process: new objects (the model even starts from other weights), same options.
-    manual_seed(123);
-    const resumed = await run(path);
-    expect(weights(resumed.model)).toEqual(weights(reference.model));
-    expect(resumed.history.map((h) => h.train_loss)).toEqual(reference.history.map((h) => h.train_loss));
-    expect(resumed.history.map((h) => h.val_acc)).toEqual(reference.history.map((h) => h.val_acc));
-    expect(resumed.optimizer.param_groups[0]!.lr).toBe(0.01 * 0.125);
-  });
+      const dir = mkdtempSync(join(tmpdir(), 'minidl-fit-'));
+      const path = join(dir, 'ckpt.safetensors');
+      // Killed at step 11 (epoch 2, batch 3): the last checkpoint is from step 9; steps 10-11 are redone.
+      await expect(run(path, 11)).rejects.toThrow('killed');
+      expect(readdirSync(dir)).toEqual(['ckpt.safetensors']);
+      expect(Object.keys(load_file(path)).filter((k) => k.startsWith('model.'))).toEqual([
+        'model.0.bias',
+        'model.0.weight',
+        'model.2.bias',
+        'model.2.weight',
+      ]);
+      // A fresh process: new objects (the model even starts from other weights), same options.
+      manual_seed(123);
+      const resumed = await run(path);
+      expect(weights(resumed.model)).toEqual(weights(reference.model));
+      expect(resumed.history.map((h) => h.train_loss)).toEqual(reference.history.map((h) => h.train_loss));
+      expect(resumed.history.map((h) => h.val_acc)).toEqual(reference.history.map((h) => h.val_acc));
+      expect(resumed.optimizer.param_groups[0]!.lr).toBe(0.01 * 0.125);
+    });
+  }
 });

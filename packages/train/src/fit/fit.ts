@@ -34,6 +34,7 @@ export interface StepInfo {
   /** accuracy of this batch, null when the output is not [B, classes] logits for integer targets */
   accuracy: number | null;
   batch_size: number;
+  /** the learning rate (of the first parameter group) this step's update used */
   lr: number;
   /** ask `fit` to stop after this step (a checkpoint is written first if configured) */
   stop(): void;
@@ -262,6 +263,7 @@ export async function fit(model: FitModel, options: FitOptions): Promise<EpochRe
         const value = lossTensor.item();
         if (!Number.isFinite(value)) throw new NonFiniteLossError(value, epoch, step, lr());
         lossTensor.backward();
+        const stepLr = lr();
         optimizer.step();
         if (scheduler && interval === 'step') scheduler.step();
         const correct = no_grad(() => countCorrect(out, y));
@@ -277,7 +279,7 @@ export async function fit(model: FitModel, options: FitOptions): Promise<EpochRe
           loss: value,
           accuracy: correct === null ? null : correct / n,
           batch_size: n,
-          lr: lr(),
+          lr: stepLr,
           stop: () => {
             stopRequested = true;
           },
