@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, put, randArray, randInt, rng } from '../test/helpers.js';
 import {
@@ -149,6 +150,52 @@ describe('avg_pool2d', () => {
       expectClose(k.readF32(po, wins.length), want, 1e-6, 1e-6, `avg_pool2d ${xs} ${JSON.stringify(o)}`);
       k.free(px);
       k.free(po);
+    }
+  });
+});
+
+interface PoolFixture {
+  shape: number[];
+  kernel: number;
+  stride: number;
+  padding: number;
+  dilation: number;
+  ceil_mode: boolean;
+  x: number[];
+  out_shape: number[];
+  max: number[];
+  indices: number[];
+  avg?: number[];
+  avg_exclude_pad?: number[];
+}
+
+describe('pooling against PyTorch (scripts/pool_fixtures.py)', () => {
+  const fixture = JSON.parse(
+    readFileSync(new URL('../test/fixtures/pool.json', import.meta.url), 'utf8'),
+  ) as {
+    cases: PoolFixture[];
+  };
+  it('max_pool2d values, indices and output sizes match exactly, ceil_mode overhangs included', () => {
+    for (const c of fixture.cases) {
+      const px = put(k, Float32Array.from(c.x));
+      const n = c.max.length;
+      const po = k.alloc(4 * n);
+      const pi = k.alloc(4 * n);
+      const o = { stride: c.stride, padding: c.padding, dilation: c.dilation, ceil_mode: c.ceil_mode };
+      const g = k.maxPool2dForward(px, c.shape, po, pi, c.kernel, o);
+      expect([g.N, g.Co, g.OH, g.OW]).toEqual(c.out_shape);
+      expect(Array.from(k.readF32(po, n))).toEqual(c.max.map(Math.fround));
+      expect(Array.from(k.readI32(pi, n))).toEqual(c.indices);
+      for (const [want, cip] of [
+        [c.avg, true],
+        [c.avg_exclude_pad, false],
+      ] as const) {
+        if (!want) continue;
+        const avg = { stride: c.stride, padding: c.padding, ceil_mode: c.ceil_mode, count_include_pad: cip };
+        k.avgPool2dForward(px, c.shape, po, c.kernel, avg);
+        expectClose(k.readF32(po, n), want, 1e-6, 1e-6, `avg_pool2d ${JSON.stringify(c.shape)} ${c.kernel}`);
+      }
+      for (const p of [px, po, pi]) k.free(p);
     }
   });
 });
