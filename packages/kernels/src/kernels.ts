@@ -191,6 +191,9 @@ export class Kernels {
   readonly variant: WasmVariant;
   private readonly meta: number;
   private readonly desc: number;
+  /** Rows and elements of the shape last written by writeMeta. */
+  private metaRows = 0;
+  private metaCount = 0;
   /** 64 bytes of scratch per thread. */
   private readonly scratch: number[];
   /** One GEMM workspace per thread. */
@@ -320,10 +323,10 @@ export class Kernels {
     const rank = this.writeMeta('unaryStrided', shape, [outStrides, xStrides]);
     if (rank === 0) return;
     const code = UNARY_OPS[op];
-    const rows = this.rows(rank);
+    const rows = this.metaRows;
     this.split(
       rows,
-      this.count(rank),
+      this.metaCount,
       1,
       (_, r0, r1) => [code, rank, this.meta, x, out, a, b, r0, r1],
       'unaryStrided',
@@ -349,10 +352,10 @@ export class Kernels {
     const rank = this.writeMeta('binaryStrided', shape, [outStrides, xStrides, yStrides]);
     if (rank === 0) return;
     const code = BINARY_OPS[op];
-    const rows = this.rows(rank);
+    const rows = this.metaRows;
     this.split(
       rows,
-      this.count(rank),
+      this.metaCount,
       1,
       (_, r0, r1) => [code, rank, this.meta, x, y, out, alpha, r0, r1],
       'binaryStrided',
@@ -373,10 +376,10 @@ export class Kernels {
   ): void {
     const rank = this.writeMeta('copyStrided', shape, [dstStrides, srcStrides]);
     if (rank === 0) return;
-    const rows = this.rows(rank);
+    const rows = this.metaRows;
     this.split(
       rows,
-      this.count(rank),
+      this.metaCount,
       1,
       (_, r0, r1) => [elemBytes, rank, this.meta, src, dst, r0, r1],
       'copyStrided',
@@ -1037,20 +1040,11 @@ export class Kernels {
     c.strides.forEach((s, k) => {
       m.set(s, (k + 1) * rank);
     });
-    return rank;
-  }
-
-  /** Number of elements described by the meta block. */
-  private count(rank: number): number {
-    return this.rows(rank) * this.i32(this.meta, rank)[rank - 1]!;
-  }
-
-  /** Number of rows (index tuples of all but the last dim) described by the meta block. */
-  private rows(rank: number): number {
-    const m = this.i32(this.meta, rank);
     let rows = 1;
-    for (let d = 0; d < rank - 1; d++) rows *= m[d]!;
-    return rows;
+    for (let d = 0; d < rank - 1; d++) rows *= c.shape[d]!;
+    this.metaRows = rows;
+    this.metaCount = rows * c.shape[rank - 1]!;
+    return rank;
   }
 }
 
