@@ -63,8 +63,8 @@ export interface ExperimentOptions {
  */
 export const DEFAULTS: ExperimentOptions = {
   schemes: ['small-normal', 'xavier', 'kaiming'],
-  seeds: [0, 1],
-  epochs: 2,
+  seeds: [0, 1, 2],
+  epochs: 3,
   batchSize: 16,
   lr: 0.0002,
   optimizer: 'sgd',
