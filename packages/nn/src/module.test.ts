@@ -325,6 +325,41 @@ describe('Sequential', () => {
   });
 });
 
+describe('ModuleList', () => {
+  it('registers the modules of a list, indexes them and prints them like PyTorch', () => {
+    class MLP extends nn.Module {
+      layers = new nn.ModuleList([new nn.Linear(2, 3), new nn.Linear(3, 1)]);
+      forward(x: Tensor): Tensor {
+        let h = x;
+        for (const layer of this.layers) h = layer.forward(h);
+        return h;
+      }
+    }
+    const mlp = new MLP();
+    expect(mlp.named_parameters().map(([n]) => n)).toEqual([
+      'layers.0.weight',
+      'layers.0.bias',
+      'layers.1.weight',
+      'layers.1.bias',
+    ]);
+    expect(mlp.layers.at(-1)).toBe(mlp.layers[1]);
+    expect(mlp.forward(torch.ones([4, 2])).shape).toEqual([4, 1]);
+    expect(() => mlp.layers.forward()).toThrow(
+      'Module [ModuleList] is missing the required "forward" function',
+    );
+    expect(mlp.toString()).toBe(
+      [
+        'MLP(',
+        '  (layers): ModuleList(',
+        '    (0): Linear(in_features=2, out_features=3, bias=True)',
+        '    (1): Linear(in_features=3, out_features=1, bias=True)',
+        '  )',
+        ')',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('printed form', () => {
   it("matches PyTorch's repr for nested models", () => {
     const net = new Net();

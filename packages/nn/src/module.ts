@@ -18,6 +18,7 @@
  */
 import { type BackendName, no_grad, Tensor } from '@minidl/tensor';
 import { Parameter } from './parameter.js';
+import { addIndent } from './pyformat.js';
 
 /**
  * A hook run before `forward` with the module and its arguments. Returning something other than
@@ -59,14 +60,6 @@ export type RecurseArg = boolean | { recurse?: boolean };
 
 function recurseOf(arg: RecurseArg | undefined): boolean {
   return typeof arg === 'object' ? (arg.recurse ?? true) : (arg ?? true);
-}
-
-/** Python's `_addindent`: indents every line but the first (blank lines stay empty). */
-function addIndent(text: string, spaces: number): string {
-  const lines = text.split('\n');
-  if (lines.length === 1) return text;
-  const pad = ' '.repeat(spaces);
-  return [lines[0], ...lines.slice(1).map((l) => (l.trim() ? pad + l : ''))].join('\n');
 }
 
 /** A JS value's type name for error messages (PyTorch prints `torch.typename`). */

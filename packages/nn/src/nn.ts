@@ -20,7 +20,7 @@ export {
 } from './module.js';
 export { LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './modules/activation.js';
 export { BatchNorm1d, BatchNorm2d, BatchNormBase, type BatchNormLayerOptions } from './modules/batchnorm.js';
-export { Sequential } from './modules/container.js';
+export { ModuleList, ModuleSequence, Sequential } from './modules/container.js';
 export { Conv2d, type Conv2dLayerOptions } from './modules/conv.js';
 export { Dropout } from './modules/dropout.js';
 export { Flatten } from './modules/flatten.js';

@@ -38,3 +38,18 @@ export function pyBool(b: boolean): string {
 export function pyTuple(values: readonly number[]): string {
   return values.length === 1 ? `(${values[0]},)` : `(${values.join(', ')})`;
 }
+
+/**
+ * PyTorch's `_addindent` for nested reprs: indents every line but the first (blank lines stay empty).
+ *
+ * @example
+ * ```ts
+ * addIndent('Sequential(\n  (0): ReLU()\n)', 2); // 'Sequential(\n    (0): ReLU()\n  )'
+ * ```
+ */
+export function addIndent(text: string, spaces: number): string {
+  const lines = text.split('\n');
+  if (lines.length === 1) return text;
+  const pad = ' '.repeat(spaces);
+  return [lines[0], ...lines.slice(1).map((l) => (l.trim() ? pad + l : ''))].join('\n');
+}

@@ -43,6 +43,15 @@ describe('printed forms', () => {
       new nn.CrossEntropyLoss(),
       new nn.MSELoss(),
       new nn.Flatten(0, 2),
+      new nn.ModuleList([
+        new nn.Linear(2, 2),
+        new nn.Linear(2, 2),
+        new nn.Linear(2, 2),
+        new nn.ReLU(),
+        new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU()),
+        new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU()),
+      ]),
+      new nn.ModuleList(),
     ];
     expect(layers.map((m) => m.toString())).toEqual(fixture.reprs);
   });

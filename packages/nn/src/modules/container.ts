@@ -1,35 +1,22 @@
-/** `nn.Sequential`. */
+/** Containers of numbered children: `nn.Sequential` and `nn.ModuleList`. */
 import { Module } from '../module.js';
+import { addIndent } from '../pyformat.js';
 
 /**
- * Runs its children in order, each on the previous one's output, as `torch.nn.Sequential`. Children
- * are named "0", "1", ... (or by the names of a `Map`/object given to the constructor), so parameter
- * names read `layer.0.weight` as in PyTorch. Index with `seq[i]` or, counting from the end,
- * `seq.at(-1)`; iterate with `for...of`.
+ * What Sequential and ModuleList share: children named "0", "1", ... (so parameter names read
+ * `layer.0.weight` as in PyTorch), indexing with `c[i]` or, counting from the end, `c.at(-1)`,
+ * `length`, `append`, `extend` and `for...of`. A repeated child counts (and runs) each time, as in
+ * PyTorch.
  *
  * @example
  * ```ts
- * const fc = new nn.Sequential(new nn.Linear(3136, 100), new nn.ReLU(), new nn.Linear(100, 10));
- * fc.length; // 3
- * fc.at(-1); // the last Linear
+ * const blocks: nn.ModuleSequence = new nn.ModuleList([new nn.Linear(2, 2)]);
+ * blocks.append(new nn.ReLU()).length; // 2
  * ```
  */
-export class Sequential extends Module implements Iterable<Module> {
+export abstract class ModuleSequence extends Module implements Iterable<Module> {
   /** Children by position (numeric names). */
   [index: number]: Module;
-
-  constructor(...modules: Module[] | [ReadonlyMap<string, Module> | Record<string, Module>]) {
-    super();
-    const first = modules[0];
-    if (modules.length === 1 && first !== undefined && !(first instanceof Module)) {
-      const entries = first instanceof Map ? [...first.entries()] : Object.entries(first);
-      for (const [name, m] of entries) this.add_module(name, m);
-    } else {
-      (modules as Module[]).forEach((m, i) => {
-        this.add_module(String(i), m);
-      });
-    }
-  }
 
   /** Number of children. */
   get length(): number {
@@ -71,11 +58,78 @@ export class Sequential extends Module implements Iterable<Module> {
       .modules.map(([, m]) => m)
       [Symbol.iterator]();
   }
+}
+
+/**
+ * Runs its children in order, each on the previous one's output, as `torch.nn.Sequential`. Children
+ * are named "0", "1", ... or by the names of a `Map`/object given to the constructor.
+ *
+ * @example
+ * ```ts
+ * const fc = new nn.Sequential(new nn.Linear(3136, 100), new nn.ReLU(), new nn.Linear(100, 10));
+ * fc.length; // 3
+ * fc.at(-1); // the last Linear
+ * ```
+ */
+export class Sequential extends ModuleSequence {
+  constructor(...modules: Module[] | [ReadonlyMap<string, Module> | Record<string, Module>]) {
+    super();
+    const first = modules[0];
+    if (modules.length === 1 && first !== undefined && !(first instanceof Module)) {
+      const entries = first instanceof Map ? [...first.entries()] : Object.entries(first);
+      for (const [name, m] of entries) this.add_module(name, m);
+    } else this.extend(modules as Module[]);
+  }
 
   // biome-ignore lint/suspicious/noExplicitAny: each child defines its own input and output, as in PyTorch.
   forward(input: any): any {
     let x = input;
     for (const m of this) x = m.forward(x);
     return x;
+  }
+}
+
+/**
+ * Holds submodules in a list so they are registered (a plain array is not), as `torch.nn.ModuleList`;
+ * the model's own `forward` decides how to run them.
+ *
+ * @example
+ * ```ts
+ * class MLP extends nn.Module {
+ *   layers = new nn.ModuleList(Array.from({ length: 30 }, () => new nn.Linear(64, 64)));
+ *   forward(x: Tensor): Tensor {
+ *     for (const layer of this.layers) x = F.relu(layer.forward(x));
+ *     return x;
+ *   }
+ * }
+ * ```
+ */
+export class ModuleList extends ModuleSequence {
+  constructor(modules: Iterable<Module> = []) {
+    super();
+    this.extend(modules);
+  }
+
+  /** A ModuleList has no computation of its own, as in PyTorch. @example `// call its children instead` */
+  forward(): never {
+    throw new Error('Module [ModuleList] is missing the required "forward" function');
+  }
+
+  /**
+   * PyTorch's ModuleList repr, which folds runs of identical children into one line:
+   * `(0-29): 30 x Linear(in_features=64, out_features=64, bias=True)`.
+   */
+  override toString(): string {
+    const reprs = [...this].map((m) => m.toString());
+    if (reprs.length === 0) return `${this.constructor.name}()`;
+    const lines: string[] = [];
+    for (let start = 0; start < reprs.length; ) {
+      let end = start;
+      while (end + 1 < reprs.length && reprs[end + 1] === reprs[start]) end++;
+      const label = start === end ? `(${start})` : `(${start}-${end}): ${end - start + 1} x`;
+      lines.push(addIndent(`${label}${start === end ? ':' : ''} ${reprs[start]}`, 2));
+      start = end + 1;
+    }
+    return `${this.constructor.name}(\n  ${lines.join('\n  ')}\n)`;
   }
 }
