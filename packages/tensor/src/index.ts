@@ -13,9 +13,21 @@
 export { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from './autograd/grad_mode.js';
 export * as autograd from './autograd/index.js';
 export { type BackwardFn, Node } from './autograd/node.js';
-export type { Backend, BackendName } from './backend/backend.js';
+export type {
+  Backend,
+  BackendName,
+  BatchNormDims,
+  BinaryOp,
+  Conv2dGeometry,
+  MatrixOperand,
+  Pool2dGeometry,
+  ReduceOp,
+  UnaryOp,
+  View,
+} from './backend/backend.js';
+export { Storage } from './backend/backend.js';
 export { get_backend, type MemoryStats, memory_stats, set_backend } from './backend/registry.js';
-export type { DType } from './dtype.js';
+export type { DType, StorageKind, TypedArray } from './dtype.js';
 export { type Conv2dOptions, conv2d, type Pair } from './ops/conv.js';
 
 export {
@@ -30,6 +42,7 @@ export {
   ones_like,
   type ShapeLike,
   type TensorOptions,
+  type TypedInput,
   tensor,
   zeros,
   zeros_like,

@@ -6,14 +6,26 @@
 /** A tensor's shape: one non-negative integer per dimension, outermost first. */
 export type Shape = readonly number[];
 
-/** Number of elements of a tensor of this shape (1 for a scalar `[]`). */
+/** Number of elements of a tensor of this shape (1 for a scalar `[]`).
+ *
+ * @example
+ * ```ts
+ * numel([2, 3]); // 6
+ * ```
+ */
 export function numel(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
-/** Row-major (C-contiguous) strides in elements: the last dimension has stride 1. */
+/** Row-major (C-contiguous) strides in elements: the last dimension has stride 1.
+ *
+ * @example
+ * ```ts
+ * contiguousStrides([2, 3, 4]); // [12, 4, 1]
+ * ```
+ */
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let step = 1;
@@ -24,7 +36,13 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
-/** Formats a shape as PyTorch prints it in messages: `[2, 3]`. */
+/** Formats a shape as PyTorch prints it in messages: `[2, 3]`.
+ *
+ * @example
+ * ```ts
+ * formatShape([28, 28]); // '[28, 28]'
+ * ```
+ */
 export function formatShape(shape: Shape): string {
   return `[${shape.join(', ')}]`;
 }
@@ -34,6 +52,11 @@ export function formatShape(shape: Shape): string {
  * each pair must be equal or contain a 1.
  *
  * @throws if a pair of dimensions is incompatible, with PyTorch's wording.
+ *
+ * @example
+ * ```ts
+ * broadcastShapes([8, 1, 6, 1], [7, 1, 5]); // [8, 7, 6, 5]
+ * ```
  */
 export function broadcastShapes(a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length);
@@ -54,6 +77,11 @@ export function broadcastShapes(a: Shape, b: Shape): number[] {
 /**
  * Wraps a possibly negative dimension index into `[0, rank)` as PyTorch does (`-1` is the last).
  * A scalar accepts dims -1 and 0, as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * normalizeDim(-1, 3); // 2
+ * ```
  */
 export function normalizeDim(dim: number, rank: number): number {
   const effectiveRank = Math.max(rank, 1);

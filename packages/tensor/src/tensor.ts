@@ -99,6 +99,7 @@ export class Tensor {
     return this._requiresGrad || this.grad_fn !== null;
   }
 
+  /** Sets `requires_grad` (leaves only), like `requires_grad_`. */
   set requires_grad(value: boolean) {
     this.requires_grad_(value);
   }
@@ -132,6 +133,7 @@ export class Tensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset, this.dtype);
   }
 
+  /** Replaces this tensor's storage, shape and dtype with another tensor's (PyTorch's `x.data = y`). */
   set data(value: Tensor) {
     this.storage = value.storage;
     this.shape = value.shape;
@@ -141,7 +143,9 @@ export class Tensor {
   }
 
   /** Size of dimension `dim`, or the whole shape. */
+  /** The whole shape, as a new array. */
   size(): number[];
+  /** Size of dimension `dim` (negative counts from the end). */
   size(dim: number): number;
   size(dim?: number): number | number[] {
     if (dim === undefined) return [...this.shape];
@@ -149,7 +153,9 @@ export class Tensor {
   }
 
   /** Element strides (of dimension `dim`, or all). */
+  /** All element strides. */
   stride(): number[];
+  /** Element stride of dimension `dim`. */
   stride(dim: number): number;
   stride(dim?: number): number | number[] {
     if (dim === undefined) return [...this.strides];
@@ -307,51 +313,66 @@ export class Tensor {
     return ew.toDType(this, 'bool');
   }
 
+  /** A readable rendering: `tensor([...], dtype=...)`. */
   toString(): string {
     return `tensor(${JSON.stringify(this.tolist())}, dtype=${this.dtype}${this.grad_fn ? `, grad_fn=<${this.grad_fn.name}>` : this.requires_grad ? ', requires_grad=True' : ''})`;
   }
 
   // ---- views ----------------------------------------------------------------------------------
 
+  /** A view with a new shape (one dim may be -1) sharing storage; see {@link views.view}. */
   view(...shape: SizeArgs): Tensor {
     return views.view(this, sizesOf(shape));
   }
+  /** A view with `other`'s shape. */
   view_as(other: Tensor): Tensor {
     return views.view(this, other.shape);
   }
+  /** Like `view`, copying only when the strides do not allow a view. */
   reshape(...shape: SizeArgs): Tensor {
     return views.reshape(this, sizesOf(shape));
   }
+  /** Reshaped to `other`'s shape. */
   reshape_as(other: Tensor): Tensor {
     return views.reshape(this, other.shape);
   }
+  /** Merges dims `start_dim..end_dim` into one (PyTorch defaults 0 and -1). */
   flatten(start_dim = 0, end_dim = -1): Tensor {
     return views.flatten(this, start_dim, end_dim);
   }
+  /** Reorders dims (a view). */
   permute(...dims: SizeArgs): Tensor {
     return views.permute(this, sizesOf(dims));
   }
+  /** Swaps two dims (a view). */
   transpose(dim0: number, dim1: number): Tensor {
     return views.transpose(this, dim0, dim1);
   }
+  /** Transposes a matrix (a view); tensors of fewer than 2 dims are returned as is. */
   t(): Tensor {
     return views.t(this);
   }
+  /** Inserts a size-1 dim at `dim` (a view). */
   unsqueeze(dim: number): Tensor {
     return views.unsqueeze(this, dim);
   }
+  /** Removes size-1 dims (all, or only `dim`) (a view). */
   squeeze(dim?: number): Tensor {
     return views.squeeze(this, dim);
   }
+  /** Elements `start..start+length-1` along `dim` (a view). */
   narrow(dim: number, start: number, length: number): Tensor {
     return views.narrow(this, dim, start, length);
   }
+  /** The slice at `index` along `dim`, removing that dim (a view; PyTorch's `x[i]`). */
   select(dim: number, index: number): Tensor {
     return views.select(this, dim, index);
   }
+  /** Broadcasts size-1 dims to `sizes` without copying (-1 keeps a size). */
   expand(...sizes: SizeArgs): Tensor {
     return views.expand(this, sizesOf(sizes));
   }
+  /** Broadcast to `other`'s shape without copying. */
   expand_as(other: Tensor): Tensor {
     return views.expand(this, other.shape);
   }
@@ -366,102 +387,135 @@ export class Tensor {
 
   // ---- elementwise ----------------------------------------------------------------------------
 
+  /** this + alpha * other, broadcasting. */
   add(other: Operand, options?: { alpha?: number }): Tensor {
     return ew.add(this, other, options);
   }
+  /** this - alpha * other, broadcasting. */
   sub(other: Operand, options?: { alpha?: number }): Tensor {
     return ew.sub(this, other, options);
   }
+  /** this * other, broadcasting. */
   mul(other: Operand): Tensor {
     return ew.mul(this, other);
   }
+  /** this / other (true division), broadcasting. */
   div(other: Operand): Tensor {
     return ew.div(this, other);
   }
+  /** this ** exponent, broadcasting. */
   pow(exponent: Operand): Tensor {
     return ew.pow(this, exponent);
   }
+  /** Elementwise maximum. */
   maximum(other: Tensor): Tensor {
     return ew.maximum(this, other);
   }
+  /** Elementwise minimum. */
   minimum(other: Tensor): Tensor {
     return ew.minimum(this, other);
   }
+  /** -this. */
   neg(): Tensor {
     return ew.neg(this);
   }
+  /** e^this. */
   exp(): Tensor {
     return ew.exp(this);
   }
+  /** Natural logarithm. */
   log(): Tensor {
     return ew.log(this);
   }
+  /** Square root. */
   sqrt(): Tensor {
     return ew.sqrt(this);
   }
+  /** 1 / sqrt(this). */
   rsqrt(): Tensor {
     return ew.rsqrt(this);
   }
+  /** Absolute value. */
   abs(): Tensor {
     return ew.abs(this);
   }
+  /** -1, 0 or 1 per element. */
   sign(): Tensor {
     return ew.sign(this);
   }
+  /** this * this. */
   square(): Tensor {
     return ew.square(this);
   }
+  /** 1 / this. */
   reciprocal(): Tensor {
     return ew.reciprocal(this);
   }
+  /** Rounds down. */
   floor(): Tensor {
     return ew.floor(this);
   }
+  /** Rounds up. */
   ceil(): Tensor {
     return ew.ceil(this);
   }
+  /** Rounds half to even. */
   round(): Tensor {
     return ew.round(this);
   }
+  /** Clamps into [min, max]; either bound may be omitted. */
   clamp(min?: number | null, max?: number | null): Tensor {
     return ew.clamp(this, min, max);
   }
+  /** Alias of `clamp`. */
   clip(min?: number | null, max?: number | null): Tensor {
     return ew.clamp(this, min, max);
   }
+  /** max(this, 0). */
   relu(): Tensor {
     return ew.relu(this);
   }
+  /** 1 / (1 + e^-this). */
   sigmoid(): Tensor {
     return ew.sigmoid(this);
   }
+  /** Hyperbolic tangent. */
   tanh(): Tensor {
     return ew.tanh(this);
   }
+  /** this == other (bool). */
   eq(other: Operand): Tensor {
     return ew.eq(this, other);
   }
+  /** this != other (bool). */
   ne(other: Operand): Tensor {
     return ew.ne(this, other);
   }
+  /** this < other (bool). */
   lt(other: Operand): Tensor {
     return ew.lt(this, other);
   }
+  /** this <= other (bool). */
   le(other: Operand): Tensor {
     return ew.le(this, other);
   }
+  /** this > other (bool). */
   gt(other: Operand): Tensor {
     return ew.gt(this, other);
   }
+  /** this >= other (bool). */
   ge(other: Operand): Tensor {
     return ew.ge(this, other);
   }
+  /** Logical not (bool). */
   logical_not(): Tensor {
     return ew.logical_not(this);
   }
+  /** Logical and (bool). */
   logical_and(other: Tensor): Tensor {
     return ew.logical_and(this, other);
   }
+  /** Logical or (bool). */
   logical_or(other: Tensor): Tensor {
     return ew.logical_or(this, other);
   }
@@ -469,112 +523,146 @@ export class Tensor {
   where(condition: Tensor, other: Operand): Tensor {
     return ew.where(condition, this, other);
   }
+  /** `value` where `mask` is true, else this. */
   masked_fill(mask: Tensor, value: number): Tensor {
     return ew.masked_fill(this, mask, value);
   }
 
   // ---- reductions -----------------------------------------------------------------------------
 
+  /** Sum over `dim` (all dims if omitted), optionally keeping reduced dims. */
   sum(dim?: number | readonly number[] | null, keepdim?: KeepDim): Tensor {
     return red.sum(this, dim, keepdimOf(keepdim));
   }
+  /** Mean over `dim` (all dims if omitted). */
   mean(dim?: number | readonly number[] | null, keepdim?: KeepDim): Tensor {
     return red.mean(this, dim, keepdimOf(keepdim));
   }
+  /** Product over `dim` (all elements if omitted); not differentiable. */
   prod(dim?: number | null, keepdim?: KeepDim): Tensor {
     return red.prod(this, dim, keepdimOf(keepdim));
   }
+  /** The largest element (0-dim). */
   max(): Tensor;
+  /** `[values, indices]` of the maxima along `dim`. */
   max(dim: number, keepdim?: KeepDim): red.ValuesIndices;
   max(dim?: number, keepdim?: KeepDim): Tensor | red.ValuesIndices {
     return dim === undefined ? red.amax(this) : red.maxDim(this, dim, keepdimOf(keepdim));
   }
+  /** The smallest element (0-dim). */
   min(): Tensor;
+  /** `[values, indices]` of the minima along `dim`. */
   min(dim: number, keepdim?: KeepDim): red.ValuesIndices;
   min(dim?: number, keepdim?: KeepDim): Tensor | red.ValuesIndices {
     return dim === undefined ? red.amin(this) : red.minDim(this, dim, keepdimOf(keepdim));
   }
+  /** Index of the maximum along `dim` (of the flattened tensor if omitted), int64. */
   argmax(dim?: number | null, keepdim?: KeepDim): Tensor {
     return red.argmax(this, dim, keepdimOf(keepdim));
   }
+  /** Index of the minimum along `dim` (of the flattened tensor if omitted), int64. */
   argmin(dim?: number | null, keepdim?: KeepDim): Tensor {
     return red.argmin(this, dim, keepdimOf(keepdim));
   }
+  /** Variance (Bessel-corrected unless `correction: 0` / `unbiased: false`). */
   var(dim?: number | readonly number[] | null, options?: red.VarOptions): Tensor {
     return red.variance(this, dim, options);
   }
+  /** Standard deviation (Bessel-corrected by default). */
   std(dim?: number | readonly number[] | null, options?: red.VarOptions): Tensor {
     return red.std(this, dim, options);
   }
+  /** Whether every element is non-zero (0-dim bool). */
   all(): Tensor {
     return red.all(this);
   }
+  /** Whether some element is non-zero (0-dim bool). */
   any(): Tensor {
     return red.any(this);
   }
 
   // ---- linear algebra, softmax, indexing ------------------------------------------------------
 
+  /** Matrix product with PyTorch's `matmul` rules. */
   matmul(other: Tensor): Tensor {
     return linalg.matmul(this, other);
   }
+  /** Product of two matrices. */
   mm(other: Tensor): Tensor {
     return linalg.mm(this, other);
   }
+  /** Batched product of 3-d tensors. */
   bmm(other: Tensor): Tensor {
     return linalg.bmm(this, other);
   }
+  /** Softmax along `dim`. */
   softmax(dim: number): Tensor {
     return sm.softmax(this, dim);
   }
+  /** Log-softmax along `dim`. */
   log_softmax(dim: number): Tensor {
     return sm.log_softmax(this, dim);
   }
+  /** Picks elements along `dim` at `index`. */
   gather(dim: number, index: Tensor): Tensor {
     return idx.gather(this, dim, index);
   }
+  /** Slices along `dim` picked by a 1-d `index`. */
   index_select(dim: number, index: Tensor): Tensor {
     return idx.index_select(this, dim, index);
   }
 
   // ---- in-place -------------------------------------------------------------------------------
 
+  /** Fills with a scalar, in place. */
   fill_(value: number | boolean): this {
     return inplace.fill_(this, value);
   }
+  /** Fills with zeros, in place. */
   zero_(): this {
     return inplace.fill_(this, 0);
   }
+  /** Copies `src` (broadcast, converted to this tensor's dtype) into this tensor, in place. */
   copy_(src: Tensor): this {
     return inplace.copy_(this, src);
   }
+  /** this += alpha * other, in place. */
   add_(other: Operand, options?: { alpha?: number }): this {
     return inplace.assign_(this, ew.add(this, other, options), 'add_');
   }
+  /** this -= alpha * other, in place. */
   sub_(other: Operand, options?: { alpha?: number }): this {
     return inplace.assign_(this, ew.sub(this, other, options), 'sub_');
   }
+  /** this *= other, in place. */
   mul_(other: Operand): this {
     return inplace.assign_(this, ew.mul(this, other), 'mul_');
   }
+  /** this /= other, in place. */
   div_(other: Operand): this {
     return inplace.assign_(this, ew.div(this, other), 'div_');
   }
+  /** this **= exponent, in place. */
   pow_(exponent: Operand): this {
     return inplace.assign_(this, ew.pow(this, exponent), 'pow_');
   }
+  /** Square root, in place. */
   sqrt_(): this {
     return inplace.assign_(this, ew.sqrt(this), 'sqrt_');
   }
+  /** e^this, in place. */
   exp_(): this {
     return inplace.assign_(this, ew.exp(this), 'exp_');
   }
+  /** Negates, in place. */
   neg_(): this {
     return inplace.assign_(this, ew.neg(this), 'neg_');
   }
+  /** max(this, 0), in place. */
   relu_(): this {
     return inplace.assign_(this, ew.relu(this), 'relu_');
   }
+  /** Clamps into [min, max], in place. */
   clamp_(min?: number | null, max?: number | null): this {
     return inplace.assign_(this, ew.clamp(this, min, max), 'clamp_');
   }
@@ -606,6 +694,7 @@ export class Tensor {
   normal_(mean = 0, std = 1, options?: rnd.GeneratorOptions): this {
     return rnd.normal_(this, mean, std, options);
   }
+  /** Writes `value` where `mask` is true, in place. */
   masked_fill_(mask: Tensor, value: number): this {
     return inplace.assign_(this, ew.masked_fill(this, mask, value), 'masked_fill_');
   }

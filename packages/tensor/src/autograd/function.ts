@@ -6,7 +6,15 @@ import { attach } from '../ops/core.js';
 import { Tensor } from '../tensor.js';
 import { no_grad } from './grad_mode.js';
 
-/** The context passed to `forward` and `backward` of a custom {@link Function}. */
+/**
+ * The context passed to `forward` and `backward` of a custom {@link CustomFunction | Function}.
+ *
+ * @example
+ * ```ts
+ * // inside forward: ctx.save_for_backward(x); ctx.scale = 2;
+ * // inside backward: const [x] = ctx.saved_tensors;
+ * ```
+ */
 export class FunctionCtx {
   /** Per forward argument: whether it is a tensor that requires grad. */
   needs_input_grad: boolean[] = [];
@@ -29,7 +37,8 @@ export class FunctionCtx {
   }
 }
 
-type Grads = Tensor | null | (Tensor | null)[];
+/** What a custom backward returns: one gradient, or one per forward argument (null for none). */
+export type Grads = Tensor | null | (Tensor | null)[];
 
 /**
  * Base class of custom differentiable ops (PyTorch's `torch.autograd.Function`). `forward` runs

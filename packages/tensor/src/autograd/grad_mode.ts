@@ -5,7 +5,14 @@
 
 let enabled = true;
 
-/** Whether new operations are recorded for autograd (PyTorch's `torch.is_grad_enabled()`). */
+/**
+ * Whether new operations are recorded for autograd (PyTorch's `torch.is_grad_enabled()`).
+ *
+ * @example
+ * ```ts
+ * no_grad(() => is_grad_enabled()); // false
+ * ```
+ */
 export function is_grad_enabled(): boolean {
   return enabled;
 }

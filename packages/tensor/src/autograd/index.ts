@@ -7,6 +7,6 @@
  * class Double extends torch.autograd.Function { ... }
  * ```
  */
-export { CustomFunction as Function, FunctionCtx } from './function.js';
+export { CustomFunction as Function, FunctionCtx, type Grads } from './function.js';
 export { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from './grad_mode.js';
 export { Node } from './node.js';

@@ -6,7 +6,16 @@
 import { TYPE_NAMES } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 
-/** One node of the backward graph (PyTorch's `torch.autograd.graph.Node`). */
+/**
+ * One node of the backward graph (PyTorch's `torch.autograd.graph.Node`).
+ *
+ * @example
+ * ```ts
+ * const y = x.mul(2);
+ * y.grad_fn!.name; // 'MulBackward1'
+ * y.grad_fn!.next_functions[0]!.name; // 'AccumulateGrad'
+ * ```
+ */
 export abstract class Node {
   constructor(
     /** PyTorch-style name, e.g. `MulBackward0`. */

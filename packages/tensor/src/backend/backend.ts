@@ -8,7 +8,16 @@
  */
 import type { StorageKind, TypedArray } from '../dtype.js';
 
-/** A flat buffer of one storage kind, owned by a backend. Tensors are strided views of storages. */
+/**
+ * A flat buffer of one storage kind, owned by a backend. Tensors are strided views of storages.
+ *
+ * @example
+ * ```ts
+ * const x = torch.ones([2, 3]);
+ * x.t().storage === x.storage; // true: views share it
+ * x.storage.data; // Float32Array of the 6 elements (for wasm, a view of wasm memory)
+ * ```
+ */
 export class Storage {
   /**
    * Bumped by every in-place write through a tensor, so autograd can detect that a tensor saved for
@@ -254,13 +263,19 @@ export interface Backend {
     dbias: Storage | null,
     training: boolean,
   ): void;
+  /** out = conv2d(x, weight) + bias, all dense NCHW / OIHW. */
   conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void;
+  /** gradIn = gradient of conv2d w.r.t. its input (overwritten). */
   conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void;
+  /** gradWeight = gradient of conv2d w.r.t. its weight (overwritten). */
   conv2dBackwardWeight(x: Storage, gradOut: Storage, gradWeight: Storage, g: Conv2dGeometry): void;
   /** Max pooling; `indices` receives the flat h*w index of each maximum, as PyTorch returns. */
   maxPool2d(x: Storage, out: Storage, indices: Storage, g: Pool2dGeometry): void;
+  /** gradIn (overwritten) = each output gradient added at its maximum's index. */
   maxPool2dBackward(gradOut: Storage, indices: Storage, gradIn: Storage, g: Pool2dGeometry): void;
+  /** Average pooling. */
   avgPool2d(x: Storage, out: Storage, g: Pool2dGeometry): void;
+  /** gradIn (overwritten) = each output gradient spread over its window / divisor. */
   avgPool2dBackward(gradOut: Storage, gradIn: Storage, g: Pool2dGeometry): void;
 }
 

@@ -188,7 +188,8 @@ function flatten(data: NestedArray): (number | boolean)[] {
   return out;
 }
 
-type TypedInput =
+/** Typed arrays `tensor()` accepts (1-d). */
+export type TypedInput =
   | Float32Array
   | Float64Array
   | Int32Array
