@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkSite } from '../../tools/docs/check-links.js';
-import { extractBlocks, toExamples, writeExamples } from '../../tools/docs/examples.js';
+import { extractBlocks, moduleSource, toExamples, writeExamples } from '../../tools/docs/examples.js';
 import { markdownTable, readGenerated, replaceGenerated } from '../../tools/docs/generated.js';
 import { type ResultsSummary, snapshotMarkdown } from '../../tools/docs/snapshot-experiments.js';
 import { exampleCompilerOptions, typecheckExamples } from '../../tools/docs/typecheck.js';
@@ -54,6 +54,38 @@ describe('toExamples', () => {
 
   it('refuses a continue block with nothing before it', () => {
     expect(() => toExamples(extractBlocks('```ts continue\nx\n```', 'g.md'))).toThrow('g.md:1:');
+  });
+});
+
+describe('moduleSource', () => {
+  const md = [
+    '```ts run',
+    'console.log(1 + 1); // => 2',
+    '```',
+    '```ts run continue',
+    'console.log([1]); // => [1]',
+    '```',
+  ];
+  const [first, second] = toExamples(extractBlocks(md.join('\n'), 'g.md'));
+
+  it("turns a run block's `// =>` lines into checks that name the guide line, and only its own", () => {
+    expect(moduleSource(first!)).toContain('__expectPrinted(1 + 1, 2, "g.md:2");');
+    const src = moduleSource(second!);
+    expect(src).toContain('console.log(1 + 1); // => 2\n__expectPrinted([1], [1], "g.md:5");');
+  });
+
+  it('leaves blocks that do not run as they are', () => {
+    const [plain] = toExamples(extractBlocks('```ts\nconsole.log(1); // => 2\n```', 'g.md'));
+    expect(moduleSource(plain!)).toBe('console.log(1); // => 2\nexport {};\n');
+  });
+
+  it('fails the run when the value differs, quoting both', async () => {
+    const [bad] = toExamples(extractBlocks('```ts run\nconsole.log([1, 2]); // => [1, 3]\n```', 'bad.md'));
+    const dir = join(docsDir, '.examples', 'selftest-run');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 'bad.ts');
+    writeFileSync(path, moduleSource(bad!));
+    await expect(import(path)).rejects.toThrow('bad.md:2: printed [1,2], the guide says [1,3]');
   });
 });
 

@@ -4,7 +4,8 @@
  *
  * Fence syntax in the guides (the words after the language are flags):
  * - ```` ```ts ```` — a self-contained module; type-checked.
- * - ```` ```ts run ```` — also executed by the tests (keep these cheap: no training).
+ * - ```` ```ts run ```` — also executed by the tests (keep these cheap: no training); in these, a
+ *   `console.log(expr); // => value` line checks that `expr` deep-equals the literal `value`.
  * - ```` ```ts continue ```` — continues the previous `ts` block of the same guide: it is checked
  *   (and run) with that block's code in front of it, so a guide can build a program step by step.
  * Other languages (```` ```python ````, ```` ```sh ````) are prose and are not checked.
@@ -100,6 +101,34 @@ export function exampleFileName(example: CodeBlock): string {
   return `${basename(example.file, '.md')}.L${example.line}.ts`;
 }
 
+/** `console.log(expr); // => value`: a printed value the guide promises, checked when the block runs. */
+const CHECKED_LOG = /^(\s*)console\.log\((.*)\);\s*\/\/ => (.*)$/;
+
+/**
+ * The module source of an example. In a `run` example, each `console.log(expr); // => value` line
+ * becomes an assertion that `expr` deep-equals the JavaScript literal `value` (same line, so compiler
+ * errors keep their line numbers); the assertion helper is appended after the code.
+ */
+export function moduleSource(example: Example): string {
+  // `export {}` makes every example a module even when it imports nothing, so top-level names of
+  // different examples never collide and top-level await is allowed.
+  if (!example.flags.has('run')) return `${example.source}export {};\n`;
+  const lines = example.source.split('\n').map((line, i) => {
+    // Lines of the blocks this one continues were checked when those blocks ran.
+    const m = i >= example.prefixLines ? CHECKED_LOG.exec(line) : null;
+    if (!m) return line;
+    const at = `${example.file}:${example.line + i - example.prefixLines}`;
+    return `${m[1]}__expectPrinted(${m[2]}, ${m[3]}, ${JSON.stringify(at)});`;
+  });
+  return `${lines.join('\n')}export {};
+import { deepStrictEqual as __deepStrictEqual } from 'node:assert';
+function __expectPrinted(actual: unknown, expected: unknown, at: string): void {
+  console.log(actual);
+  __deepStrictEqual(actual, expected, \`\${at}: printed \${JSON.stringify(actual)}, the guide says \${JSON.stringify(expected)}\`);
+}
+`;
+}
+
 /**
  * Reads the guides, writes each TypeScript example as a module into `outDir` (emptied first) and
  * returns the examples with the path each was written to.
@@ -110,9 +139,7 @@ export function writeExamples(guides: readonly string[], outDir: string): Array<
   return guides.flatMap((guide) =>
     toExamples(extractBlocks(readFileSync(guide, 'utf8'), guide)).map((example) => {
       const path = join(outDir, exampleFileName(example));
-      // `export {}` makes every example a module even when it imports nothing, so top-level names
-      // of different examples never collide and top-level await is allowed.
-      writeFileSync(path, `${example.source}export {};\n`);
+      writeFileSync(path, moduleSource(example));
       return { ...example, path };
     }),
   );
