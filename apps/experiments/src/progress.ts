@@ -25,12 +25,13 @@ function duration(seconds: number): string {
 }
 
 /**
- * The text of one progress line.
+ * The text of one progress line: a bar of `barWidth` characters (none if 0), then the overall
+ * percentage, the current run, its last loss, throughput and times.
  *
  * @example
  * ```ts
- * progressLine({ run: 'kaiming seed 0', epoch: 1, epochs: 2, done: 250, total: 1000, loss: 0.4, samplesPerSecond: 900 }, 30, 20);
- * // '[#####...............]  25% kaiming seed 0 epoch 1/2 loss 0.4000 900 samples/s 30s elapsed, 1m30s left'
+ * progressLine({ run: 'kaiming seed 0', epoch: 1, epochs: 2, done: 250, total: 1000, loss: 0.4, samplesPerSecond: 900 }, 30, 10);
+ * // '[###.......]  25% kaiming seed 0 epoch 1/2 loss 0.4000 900/s 0m30s, 1m30s left'
  * ```
  */
 export function progressLine(
@@ -43,10 +44,11 @@ export function progressLine(
   const filled = Math.round(fraction * barWidth);
   const rate = (info.done - startDone) / elapsedSeconds;
   const left = rate > 0 ? (info.total - info.done) / rate : Number.NaN;
+  const bar = barWidth > 0 ? `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ` : '';
   return (
-    `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${String(Math.floor(100 * fraction)).padStart(3)}% ` +
+    `${bar}${String(Math.floor(100 * fraction)).padStart(3)}% ` +
     `${info.run} epoch ${info.epoch}/${info.epochs} loss ${Number.isFinite(info.loss) ? info.loss.toFixed(4) : 'nan'} ` +
-    `${Math.round(info.samplesPerSecond)} samples/s ${duration(elapsedSeconds)} elapsed, ${duration(left)} left`
+    `${Math.round(info.samplesPerSecond)}/s ${duration(elapsedSeconds)}, ${duration(left)} left`
   );
 }
 
@@ -60,7 +62,7 @@ export function progressLine(
  */
 export class ProgressBar {
   private readonly start = performance.now();
-  private lastDraw = 0;
+  private lastDraw = Number.NEGATIVE_INFINITY;
   private startDone: number | undefined;
   private readonly tty: boolean;
 
@@ -77,16 +79,22 @@ export class ProgressBar {
     const every = this.tty ? 200 : this.quietSeconds * 1000;
     if (now - this.lastDraw < every && info.done < info.total) return;
     this.lastDraw = now;
-    const width = this.tty ? Math.max(10, Math.min(30, (this.stream.columns ?? 120) - 100)) : 20;
-    const line = progressLine(info, (now - this.start) / 1000, width, this.startDone);
-    if (this.tty) this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 200) - 1)}\x1b[K`);
-    else this.stream.write(`${line}\n`);
+    const elapsed = (now - this.start) / 1000;
+    if (!this.tty) {
+      this.stream.write(`${progressLine(info, elapsed, 20, this.startDone)}\n`);
+      return;
+    }
+    // The bar gets what the text leaves of the terminal's width (up to 30), and the line never wraps.
+    const columns = this.stream.columns ?? 80;
+    const text = progressLine(info, elapsed, 0, this.startDone).length;
+    const width = Math.max(0, Math.min(30, columns - 1 - text - 3));
+    this.stream.write(`\r${progressLine(info, elapsed, width, this.startDone).slice(0, columns - 1)}\x1b[K`);
   }
 
   /** Prints a message on its own line without garbling the bar. */
   log(message: string): void {
     this.stream.write(this.tty ? `\r\x1b[K${message}\n` : `${message}\n`);
-    this.lastDraw = 0;
+    this.lastDraw = Number.NEGATIVE_INFINITY;
   }
 
   done(): void {
