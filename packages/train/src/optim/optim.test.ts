@@ -127,6 +127,16 @@ describe('Optimizer', () => {
     }
   });
 
+  it("accepts PyTorch's 0-d tensor step counts", () => {
+    const { params, opt } = build(adamCase);
+    setGrads(params, adamCase.grads[0]!);
+    opt.step();
+    const sd = opt.state_dict();
+    sd.state[0]!.step = tensor(7);
+    opt.load_state_dict(sd);
+    expect(opt.state_dict().state[0]!.step).toBe(7);
+  });
+
   it('rejects a state dict of a different structure with PyTorch messages', () => {
     const { opt } = build(adamCase);
     const sd = opt.state_dict();

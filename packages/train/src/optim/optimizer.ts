@@ -244,6 +244,10 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
             s[key] = value;
             continue;
           }
+          if (key === 'step' && isTensorLike(value) && value.numel() === 1) {
+            s[key] = value.item(); // PyTorch keeps the step count as a 0-d float tensor
+            continue;
+          }
           const values = isTensorLike(value) ? tensorValues(value) : Float32Array.from(value);
           if (values.length !== n) {
             throw new Error(
