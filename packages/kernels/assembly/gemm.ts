@@ -40,8 +40,19 @@ export function packA(mc: i32, kc: i32, a: usize, rsA: i32, csA: i32, dst: usize
   for (let ir = 0; ir < mc; ir += MR) {
     const r0 = at(a, ir * rsA);
     const has1 = ir + 1 < mc;
-    const r1 = at(a, (ir + 1) * rsA);
-    for (let k = 0; k < kc; k++) {
+    const r1 = has1 ? at(a, (ir + 1) * rsA) : r0;
+    let k = 0;
+    if (csA === 1 && has1) {
+      // Interleave two contiguous rows four steps at a time: r0[k] r1[k] r0[k+1] r1[k+1] ...
+      for (; k + 4 <= kc; k += 4) {
+        const x = v128.load(at(r0, k));
+        const y = v128.load(at(r1, k));
+        v128.store(dst, v128.shuffle<f32>(x, y, 0, 4, 1, 5));
+        v128.store(dst, v128.shuffle<f32>(x, y, 2, 6, 3, 7), 16);
+        dst += 32;
+      }
+    }
+    for (; k < kc; k++) {
       store<f32>(dst, load<f32>(at(r0, k * csA)));
       store<f32>(dst, has1 ? load<f32>(at(r1, k * csA)) : 0, 4);
       dst += MR * 4;
@@ -64,8 +75,41 @@ export function packB(kc: i32, nc: i32, b: usize, rsB: i32, csB: i32, dst: usize
         src += step;
         dst += NR * 4;
       }
+    } else if (rsB === 1 && nr === NR) {
+      // Transposed B: column j is contiguous in k. Four columns by four steps per 4x4 transpose.
+      for (let j = 0; j < NR; j += 4) {
+        const c0 = at(b, (jr + j) * csB);
+        const c1 = at(b, (jr + j + 1) * csB);
+        const c2 = at(b, (jr + j + 2) * csB);
+        const c3 = at(b, (jr + j + 3) * csB);
+        let d = dst + ((<usize>j) << 2);
+        let k = 0;
+        for (; k + 4 <= kc; k += 4) {
+          const x0 = v128.load(at(c0, k));
+          const x1 = v128.load(at(c1, k));
+          const x2 = v128.load(at(c2, k));
+          const x3 = v128.load(at(c3, k));
+          const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+          const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+          const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+          v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(d, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), NR * 4);
+          v128.store(d, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), NR * 8);
+          v128.store(d, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), NR * 12);
+          d += NR * 16;
+        }
+        for (; k < kc; k++) {
+          store<f32>(d, load<f32>(at(c0, k)));
+          store<f32>(d, load<f32>(at(c1, k)), 4);
+          store<f32>(d, load<f32>(at(c2, k)), 8);
+          store<f32>(d, load<f32>(at(c3, k)), 12);
+          d += NR * 4;
+        }
+      }
+      dst += (<usize>(kc * NR)) << 2;
     } else {
-      // Column at a time: with a transposed B (rsB === 1) this reads memory sequentially.
+      // Column at a time (edge panels, general strides); with rsB === 1 this reads memory sequentially.
       for (let j = 0; j < NR; j++) {
         let d = dst + ((<usize>j) << 2);
         if (j < nr) {
