@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { libraryVersions, runConfigOf } from './config.js';
 import { parseOptions } from './options.js';
@@ -73,5 +76,36 @@ describe('createTrainer', () => {
       whole.history.map((h) => [h.test_loss, h.test_acc, h.train_loss]),
     );
     expect(resumed.steps).toEqual(whole.steps);
+  });
+});
+
+/** An IDX file of unsigned bytes (magic 0x0000 08 rank, big-endian dims, data). */
+function idx(shape: number[], data: Uint8Array): Buffer {
+  const header = Buffer.alloc(4 + 4 * shape.length);
+  header.writeUInt32BE(0x00000800 + shape.length, 0);
+  shape.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  return Buffer.concat([header, data]);
+}
+
+describe('createTrainer with --data', () => {
+  it('trains on the IDX files of a folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'minidl-idx-'));
+    // Two classes told apart by which half of the image is lit.
+    const write = (kind: string, n: number) => {
+      const images = new Uint8Array(n * 784);
+      const labels = new Uint8Array(n);
+      for (let i = 0; i < n; i++) {
+        labels[i] = i % 2;
+        images.fill(255, i * 784 + (i % 2) * 392, i * 784 + (i % 2) * 392 + 392);
+      }
+      writeFileSync(join(dir, `${kind}-images-idx3-ubyte`), idx([n, 28, 28], images));
+      writeFileSync(join(dir, `${kind}-labels-idx1-ubyte`), idx([n], labels));
+    };
+    write('train', 200);
+    write('t10k', 50);
+    const { trainRun } = await createTrainer({ data: dir, threads: 1 });
+    const run = await trainRun({ ...spec, config: { ...config, data: dir, epochs: 1 } }, quiet());
+    expect(run.history[0]!.step).toBe(2);
+    expect(run.history[0]!.test_acc).toBe(1);
   });
 });
