@@ -26,7 +26,13 @@ export type {
   View,
 } from './backend/backend.js';
 export { Storage } from './backend/backend.js';
-export { get_backend, type MemoryStats, memory_stats, set_backend } from './backend/registry.js';
+export {
+  get_backend,
+  load_wasm_backend,
+  type MemoryStats,
+  memory_stats,
+  set_backend,
+} from './backend/registry.js';
 export type { DType, StorageKind, TypedArray } from './dtype.js';
 export { type Conv2dOptions, conv2d, type Pair } from './ops/conv.js';
 

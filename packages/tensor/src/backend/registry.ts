@@ -2,15 +2,16 @@
  * The current backend: where new tensors are allocated and computed. Like a PyTorch device, each
  * tensor stays on the backend that created it; mixing backends in one op is an error.
  */
+import { type LoadKernelsOptions, loadKernelsAsync } from '@minidl/kernels';
 import type { Backend, BackendName } from './backend.js';
 import { HostBackend } from './host.js';
 import { TfjsBackend } from './tfjs.js';
 import { WasmBackend } from './wasm.js';
 
-type Factory = () => Backend;
+type Factory = (options: LoadKernelsOptions) => Backend;
 
 const factories = new Map<BackendName, Factory>([
-  ['wasm', () => new WasmBackend()],
+  ['wasm', (options) => new WasmBackend(options)],
   ['tfjs', () => new TfjsBackend()],
   ['js', () => new HostBackend()],
 ]);
@@ -18,14 +19,14 @@ const instances = new Map<BackendName, Backend>();
 let current: Backend | null = null;
 const DEFAULT_BACKEND: BackendName = 'wasm';
 
-function instance(name: BackendName): Backend {
+function instance(name: BackendName, options: LoadKernelsOptions = {}): Backend {
   let b = instances.get(name);
   if (b === undefined) {
     const factory = factories.get(name);
     if (factory === undefined) {
       throw new Error(`Unknown backend '${name}': expected one of ${[...factories.keys()].join(', ')}`);
     }
-    b = factory();
+    b = factory(options);
     instances.set(name, b);
   }
   return b;
@@ -34,16 +35,35 @@ function instance(name: BackendName): Backend {
 /**
  * Selects where new tensors live and compute: `'wasm'` (the default: our SIMD kernels), `'tfjs'`
  * (TensorFlow.js ops, the portable reference) or `'js'` (plain TypeScript loops). Existing tensors
- * stay on their backend.
+ * stay on their backend. `options` (wasm: `threads`, `relaxedSimd`) apply when the backend is
+ * first created, i.e. before any tensor was made on it.
  *
  * @example
  * ```ts
+ * set_backend('wasm', { threads: 1 });
  * set_backend('tfjs');
  * const x = ones([2, 2]); // computed by tfjs
  * ```
  */
-export function set_backend(name: BackendName): void {
-  current = instance(name);
+export function set_backend(name: BackendName, options: LoadKernelsOptions = {}): void {
+  current = instance(name, options);
+}
+
+/**
+ * Loads the wasm kernels asynchronously (fetch + compile off the main thread, as browsers need)
+ * and makes the wasm backend current. In Node, `set_backend('wasm')` (or nothing: it is the
+ * default) loads synchronously.
+ *
+ * @example
+ * ```ts
+ * await load_wasm_backend({ threads: 1, wasmUrl: (v) => new URL(`/wasm/kernels-${v}.wasm`, location.href) });
+ * ```
+ */
+export async function load_wasm_backend(options: LoadKernelsOptions = {}): Promise<void> {
+  if (!instances.has('wasm')) {
+    instances.set('wasm', new WasmBackend({ kernels: await loadKernelsAsync(options) }));
+  }
+  current = instance('wasm');
 }
 
 /**

@@ -5,10 +5,10 @@
  * where tfjs has the op; geometry tfjs lacks (grouped or dilated conv gradients, padded/dilated or
  * ceil-mode pooling, pooling gradients) falls back to the inherited plain-TypeScript loops.
  *
- * tfjs is loaded lazily through `require` (its ESM build cannot be side-effect imported by bare Node,
- * and its CommonJS build registers the cpu kernels on require); tfjs prints a banner on first use.
+ * tfjs is loaded lazily: in Node through `require` (its ESM build cannot be side-effect imported by
+ * bare Node, and its CommonJS build registers the cpu kernels on require; it prints a banner on
+ * first use); in a browser, the page provides it as the global `tf` (with the backend it wants).
  */
-import { createRequire } from 'node:module';
 import type * as TF from '@tensorflow/tfjs-core';
 import type { TypedArray } from '../dtype.js';
 import { contiguousStrides as contiguous } from '../shape.js';
@@ -27,11 +27,24 @@ import { HostBackend } from './host.js';
 
 type Tf = typeof TF;
 
+type NodeModule = { createRequire(url: string): (id: string) => unknown };
+
 function loadTf(): Tf {
-  const require = createRequire(import.meta.url);
-  const tf = require('@tensorflow/tfjs-core') as Tf;
-  require('@tensorflow/tfjs-backend-cpu');
-  return tf;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const nodeModule = proc?.getBuiltinModule?.('node:module') as NodeModule | undefined;
+  if (nodeModule) {
+    const require = nodeModule.createRequire(import.meta.url);
+    const tf = require('@tensorflow/tfjs-core') as Tf;
+    require('@tensorflow/tfjs-backend-cpu');
+    return tf;
+  }
+  const global = (globalThis as { tf?: Tf }).tf;
+  if (!global) {
+    throw new Error(
+      "The tfjs backend needs TensorFlow.js: load it on the page as the global 'tf' (with a backend)",
+    );
+  }
+  return global;
 }
 
 function dense(v: View): boolean {

@@ -5,7 +5,7 @@
  * of wasm memory (no copies out). Storage is returned to the kernels' heap when the autograd engine
  * releases backward temporaries, or when a Storage object is garbage-collected.
  */
-import { type Kernels, loadKernels } from '@minidl/kernels';
+import { type Kernels, type LoadKernelsOptions, loadKernels } from '@minidl/kernels';
 import { kindBytes, type StorageKind, type TypedArray } from '../dtype.js';
 import { noteAllocation } from './allocations.js';
 import {
@@ -102,10 +102,10 @@ interface Block {
   freed: boolean;
 }
 
-/** Options of the wasm backend. */
-export interface WasmBackendOptions {
-  /** Kernel threads (default: all cores in Node). */
-  threads?: number;
+/** Options of the wasm backend: how to load the kernels, or an already loaded instance. */
+export interface WasmBackendOptions extends LoadKernelsOptions {
+  /** Kernels loaded elsewhere (e.g. with `loadKernelsAsync` in a browser). */
+  kernels?: Kernels;
 }
 
 /** Tensors in wasm memory, computed by @minidl/kernels. */
@@ -119,7 +119,8 @@ export class WasmBackend extends HostBackend {
 
   constructor(options: WasmBackendOptions = {}) {
     super();
-    this.kernels = loadKernels(options.threads === undefined ? {} : { threads: options.threads });
+    const { kernels, ...load } = options;
+    this.kernels = kernels ?? loadKernels(load);
     this.finalizer = new FinalizationRegistry((block: Block) => this.freeBlock(block));
   }
 
