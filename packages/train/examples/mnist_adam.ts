@@ -4,6 +4,7 @@
  *
  *   cd packages/train && npx tsx --conditions=@minidl/source examples/mnist_adam.ts \
  *     [--epochs 3] [--batch-size 64] [--lr 1e-3] [--seed 0] [--backend wasm] [--checkpoint FILE]
+ *     [--data DIR]   (a folder of MNIST's IDX files instead of the embedded digits)
  *
  * PyTorch equivalent (same data split, initial weights and batch order):
  * tools/fixtures/train_mnist_reference.py; compare its first_step_losses and history with this one's.
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '0' },
     backend: { type: 'string' },
     checkpoint: { type: 'string' },
+    data: { type: 'string' },
   },
 });
 if (args.backend) set_backend(args.backend as BackendName);
@@ -69,8 +71,8 @@ class CNN extends nn.Module {
 
 manual_seed(seed);
 const model = new CNN();
-const train = new datasets.MNIST({ train: true });
-const test = new datasets.MNIST({ train: false });
+const train = new datasets.MNIST(args.data, { train: true });
+const test = new datasets.MNIST(args.data, { train: false });
 const started = performance.now();
 const firstStepLosses: number[] = [];
 const history = await fit(model, {
