@@ -83,7 +83,7 @@ describe('createTrainer', () => {
 function idx(shape: number[], data: Uint8Array): Buffer {
   const header = Buffer.alloc(4 + 4 * shape.length);
   header.writeUInt32BE(0x00000800 + shape.length, 0);
-  shape.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  for (const [i, d] of shape.entries()) header.writeUInt32BE(d, 4 + 4 * i);
   return Buffer.concat([header, data]);
 }
 
