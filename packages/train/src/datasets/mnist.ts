@@ -80,7 +80,7 @@ export class MNIST extends Dataset<[Tensor, number], [Tensor, Tensor]> {
       this.root === undefined ? embeddedSplit(this.train, opts) : idxDigits(this.root, this.train);
     const values = normalized(digits.images, opts.normalize);
     this.images = { values, rowShape: [1, 28, 28], rowSize: IMAGE_SIZE, dtype: 'float32' };
-    this.labels = { values: Float32Array.from(digits.labels), rowShape: [], rowSize: 1, dtype: 'int64' };
+    this.labels = { values: Int32Array.from(digits.labels), rowShape: [], rowSize: 1, dtype: 'int64' };
   }
 
   /** All images of the split, float32 [N, 1, 28, 28] (made on first use). */
