@@ -357,4 +357,11 @@ describe('backends', () => {
     expect(a.to('wasm').add(b).tolist()).toEqual([2, 2]);
     expect(() => torch.set_backend('cuda' as torch.BackendName)).toThrow("Unknown backend 'cuda'");
   });
+
+  it('explains wasm memory exhaustion', () => {
+    // 5 GB cannot fit in wasm32's 4 GiB: the allocator fails before touching any memory
+    expect(() => torch.empty([1_250_000_000])).toThrow(
+      /wasm memory exhausted.*freed when garbage-collected/s,
+    );
+  });
 });

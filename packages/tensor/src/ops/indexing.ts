@@ -82,11 +82,13 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
  * `g` and `index` have the same shape.
  */
 export function scatterGrad(g: Tensor, index: Tensor, dim: number, shape: Shape): Tensor {
+  // allocate everything before taking typed-array views: an allocation may grow (and, for
+  // non-shared wasm memory, detach) the buffer under earlier views
+  const gc = contiguousData(g);
+  const ic = contiguousData(index);
   const out = allocTensor(shape, g.dtype, g.storage.backend);
   const ov = out.storage.data;
   ov.fill(0);
-  const gc = contiguousData(g);
-  const ic = contiguousData(index);
   const gv = gc.storage.data;
   const iv = ic.storage.data;
   const strides = contiguousStrides(shape);
@@ -152,7 +154,8 @@ function sliceAt(t: Tensor, dim: number, i: number): Tensor {
 export function one_hot(t: Tensor, num_classes = -1): Tensor {
   checkIndex(t, 'one_hot');
   const src = contiguousData(t);
-  const vals = src.storage.data.subarray(src.offset, src.offset + src.numel());
+  // a copy: the allocation below may grow wasm memory under a view
+  const vals = Array.from(src.storage.data.subarray(src.offset, src.offset + src.numel()));
   let classes = num_classes;
   if (classes === -1) classes = vals.length === 0 ? 0 : Math.max(...vals) + 1;
   const out = allocTensor([...t.shape, classes], 'int64', t.storage.backend);
