@@ -34,17 +34,34 @@ function reducedShape(shape: Shape, dims: number[], keepdim: boolean): number[] 
   return out;
 }
 
+/** Splits sorted dims into runs of consecutive dims: [0, 2, 3] -> [[0], [2, 3]]. */
+function runs(dims: number[]): number[][] {
+  const out: number[][] = [];
+  for (const d of dims) {
+    const last = out[out.length - 1];
+    if (last && last[last.length - 1] === d - 1) last.push(d);
+    else out.push([d]);
+  }
+  return out;
+}
+
 /** Runs a reduce kernel over `dims` (not recorded by autograd). */
 function reduceRaw(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, dtype: DType): Tensor {
+  const groups = runs(dims);
+  if (groups.length > 1 && op !== 'argmax' && op !== 'argmin') {
+    // Reduce one run of consecutive dims at a time, innermost first (sum over [0, 2, 3] of NCHW:
+    // over H*W, then over N), instead of permuting and copying the whole input.
+    let t = x;
+    for (let i = groups.length - 1; i >= 0; i--) t = reduceRaw(op, t, groups[i]!, true, dtype);
+    return keepdim ? t : reshape(t, reducedShape(x.shape, dims, false));
+  }
   const outShape = reducedShape(x.shape, dims, keepdim);
   const backend = x.storage.backend;
-  const out = allocTensor(outShape, dtype, backend);
-  const contiguousBlock = dims.length === 0 || dims[dims.length - 1]! - dims[0]! === dims.length - 1;
   let src: Tensor;
   let outer: number;
   let n: number;
   let inner: number;
-  if (contiguousBlock) {
+  if (groups.length <= 1) {
     src = contiguousData(x);
     const lo = dims[0] ?? x.ndim;
     const hi = dims[dims.length - 1] ?? x.ndim - 1;
@@ -52,7 +69,7 @@ function reduceRaw(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, dt
     n = numel(x.shape.slice(lo, hi + 1));
     inner = numel(x.shape.slice(hi + 1));
   } else {
-    // move the reduced dims last, then reduce one contiguous block
+    // arg-reductions over several separate dims: move them last and reduce one block
     const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
     const order = [...kept, ...dims];
     src = contiguousData(
@@ -70,6 +87,7 @@ function reduceRaw(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, dt
   if (n === 0 && op !== 'sum' && op !== 'prod') {
     throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
   }
+  const out = allocTensor(outShape, dtype, backend);
   backend.reduce(op, src.storage, src.offset, outer, n, inner, out.storage);
   return out;
 }
