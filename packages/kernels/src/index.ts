@@ -39,4 +39,5 @@ export {
   UNARY_OPS,
   type UnaryOp,
 } from './ops.js';
+export { threadsAvailable } from './pool.js';
 export { contiguousStrides, MAX_RANK } from './strides.js';

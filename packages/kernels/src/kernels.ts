@@ -219,6 +219,11 @@ export class Kernels {
     this.scratch = Array.from({ length: threads }, () => this.heap.alloc(64));
   }
 
+  /** Settles when all worker threads are running (immediately in Node; {@link loadKernelsAsync} awaits it). */
+  get ready(): Promise<void> {
+    return this.pool?.ready ?? Promise.resolve();
+  }
+
   /** Number of threads kernels may use (1 = calling thread only). */
   get threads(): number {
     return 1 + (this.pool?.size ?? 0);

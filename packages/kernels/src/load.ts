@@ -65,9 +65,14 @@ function build(module: WebAssembly.Module, variant: WasmVariant, threads: number
   return new Kernels(instantiate(module, memory), memory, variant, pool);
 }
 
-/** Default thread count: every core in Node, 1 where workers over shared memory are unavailable. */
+/**
+ * Default thread count: every core in Node (`os.availableParallelism()`) or in a cross-origin-isolated
+ * page (`navigator.hardwareConcurrency`), 1 where workers over shared memory are unavailable.
+ */
 function defaultThreads(): number {
   if (!threadsAvailable()) return 1;
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (!nodeBuiltin('node:os')) return nav?.hardwareConcurrency ?? 1;
   const os = nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>('node:os');
   return os?.availableParallelism?.() ?? os?.cpus().length ?? 1;
 }
@@ -85,7 +90,7 @@ function resolve(options: LoadKernelsOptions): { variant: WasmVariant; threads: 
   }
   if (threads > 1 && !threadsAvailable()) {
     throw new Error(
-      'loadKernels: threads > 1 needs worker_threads and SharedArrayBuffer (Node); in a browser load with threads: 1',
+      'loadKernels: threads > 1 needs worker threads and SharedArrayBuffer: Node, or a cross-origin-isolated page (COOP/COEP headers); otherwise load with threads: 1',
     );
   }
   const variant = chooseVariant(relaxed, threads > 1);
@@ -117,5 +122,11 @@ export function loadKernels(options: LoadKernelsOptions = {}): Kernels {
  */
 export async function loadKernelsAsync(options: LoadKernelsOptions = {}): Promise<Kernels> {
   const { variant, threads, url } = resolve(options);
-  return build(await WebAssembly.compile((await readWasm(url)) as Uint8Array<ArrayBuffer>), variant, threads);
+  const k = build(
+    await WebAssembly.compile((await readWasm(url)) as Uint8Array<ArrayBuffer>),
+    variant,
+    threads,
+  );
+  await k.ready;
+  return k;
 }

@@ -1,6 +1,7 @@
 /**
- * Thread pool over Node `worker_threads`: every worker instantiates the same compiled module over the
- * same shared `WebAssembly.Memory`, then waits for jobs on an Int32Array control block.
+ * Thread pool: every worker instantiates the same compiled module over the same shared
+ * `WebAssembly.Memory`, then waits for jobs on an Int32Array control block. In Node the workers are
+ * `worker_threads`; in a cross-origin-isolated browser page they are Web Workers.
  *
  * Dispatch is a write of the job (export index + numeric arguments) into the worker's Float64Array
  * slot, then a bump of its sequence word and `Atomics.notify`. A worker spins briefly on the sequence
@@ -8,7 +9,8 @@
  * runs the export, and publishes the sequence number it finished. The worker's "last seen" sequence
  * starts at 0 rather than being read from the control block: the main thread may already have
  * dispatched job 1 before the worker runs, and reading it would lose that wakeup (the probe deadlocked
- * on exactly this). Workers are unref'd, so an idle pool never keeps Node alive.
+ * on exactly this). Node workers are unref'd, so an idle pool never keeps Node alive. A browser's main
+ * thread may not block in `Atomics.wait`, so there the caller only spins while it waits.
  */
 import { nodeBuiltin } from './loader.js';
 
@@ -17,55 +19,77 @@ const SLOT = 32;
 /** Spin iterations before blocking (a few tens of microseconds). */
 const SPIN = 20000;
 
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctl, params, index, names, spin } = workerData;
-const seqAt = 2 * index, doneAt = 2 * index + 1;
-let fns;
-try {
-  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-  fns = names.map((n) => exports[n]);
-} catch (e) {
-  console.error('@minidl/kernels worker ' + index + ' failed to start:', e);
-  Atomics.store(ctl, doneAt, -1);
-  Atomics.notify(ctl, doneAt);
-  throw e;
-}
-const p = new Float64Array(params, index * ${SLOT} * 8, ${SLOT});
-let last = 0;
-for (;;) {
-  let s = Atomics.load(ctl, seqAt);
-  for (let i = 0; s === last && i < spin; i++) s = Atomics.load(ctl, seqAt);
-  while (s === last) {
-    Atomics.wait(ctl, seqAt, last);
-    s = Atomics.load(ctl, seqAt);
-  }
-  last = s;
-  const f = p[0];
-  if (f < 0) break;
+/** The worker's whole program; `start(data, ready)` never returns while the pool lives. */
+const WORKER_MAIN = `
+function start({ module, memory, ctl, params, index, names, spin }, ready) {
+  const seqAt = 2 * index, doneAt = 2 * index + 1;
+  let fns;
   try {
-    fns[f](...p.subarray(2, 2 + p[1]));
-    Atomics.store(ctl, doneAt, s);
+    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    fns = names.map((n) => exports[n]);
   } catch (e) {
-    console.error('@minidl/kernels worker ' + index + ':', e);
+    console.error('@minidl/kernels worker ' + index + ' failed to start:', e);
     Atomics.store(ctl, doneAt, -1);
+    Atomics.notify(ctl, doneAt);
+    throw e;
   }
-  Atomics.notify(ctl, doneAt);
+  ready();
+  const p = new Float64Array(params, index * ${SLOT} * 8, ${SLOT});
+  let last = 0;
+  for (;;) {
+    let s = Atomics.load(ctl, seqAt);
+    for (let i = 0; s === last && i < spin; i++) s = Atomics.load(ctl, seqAt);
+    while (s === last) {
+      Atomics.wait(ctl, seqAt, last);
+      s = Atomics.load(ctl, seqAt);
+    }
+    last = s;
+    const f = p[0];
+    if (f < 0) break;
+    try {
+      fns[f](...p.subarray(2, 2 + p[1]));
+      Atomics.store(ctl, doneAt, s);
+    } catch (e) {
+      console.error('@minidl/kernels worker ' + index + ':', e);
+      Atomics.store(ctl, doneAt, -1);
+    }
+    Atomics.notify(ctl, doneAt);
+  }
 }
 `;
+const NODE_WORKER = `${WORKER_MAIN}\nstart(require('node:worker_threads').workerData, () => {});`;
+const BROWSER_WORKER = `${WORKER_MAIN}\nself.onmessage = (e) => start(e.data, () => self.postMessage('ready'));`;
 
-interface WorkerLike {
+interface NodeWorker {
   unref(): void;
   terminate(): Promise<number>;
 }
-type WorkerCtor = new (
-  source: string,
-  options: { eval: boolean; workerData: unknown; stdout?: boolean; stderr?: boolean },
-) => WorkerLike;
+type NodeWorkerCtor = new (source: string, options: { eval: boolean; workerData: unknown }) => NodeWorker;
 
-/** Whether worker threads over a shared memory can run here (Node with SharedArrayBuffer). */
+interface WebWorker {
+  postMessage(data: unknown): void;
+  terminate(): void;
+  addEventListener(type: 'message' | 'error', fn: (e: { data?: unknown; message?: string }) => void): void;
+}
+type WebWorkerCtor = new (url: string) => WebWorker;
+
+function webWorkerCtor(): WebWorkerCtor | undefined {
+  const g = globalThis as { Worker?: WebWorkerCtor; crossOriginIsolated?: boolean };
+  return g.crossOriginIsolated === true ? g.Worker : undefined;
+}
+
+/**
+ * Whether worker threads over a shared memory can run here: Node, or a browser page that is
+ * cross-origin isolated (COOP/COEP headers), which is what enables SharedArrayBuffer.
+ *
+ * @example
+ * ```ts
+ * loadKernels({ threads: threadsAvailable() ? 2 : 1 });
+ * ```
+ */
 export function threadsAvailable(): boolean {
-  return typeof SharedArrayBuffer !== 'undefined' && nodeBuiltin('node:worker_threads') !== undefined;
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  return nodeBuiltin('node:worker_threads') !== undefined || webWorkerCtor() !== undefined;
 }
 
 /**
@@ -81,7 +105,11 @@ export function threadsAvailable(): boolean {
 export class ThreadPool {
   private readonly ctl: Int32Array;
   private readonly params: Float64Array;
-  private readonly workers: WorkerLike[] = [];
+  private readonly workers: { terminate(): unknown }[] = [];
+  /** Whether the calling thread may block in Atomics.wait (not a browser's main thread). */
+  private readonly canBlock: boolean;
+  /** Settles when every worker has instantiated the module (browsers start workers asynchronously). */
+  readonly ready: Promise<void>;
   private readonly seq: number[];
   private readonly pending: number[] = [];
   private readonly nameIndex = new Map<string, number>();
@@ -99,9 +127,6 @@ export class ThreadPool {
     size: number,
     names: readonly string[],
   ) {
-    const wt = nodeBuiltin<{ Worker: WorkerCtor }>('node:worker_threads');
-    if (!wt)
-      throw new Error('ThreadPool: worker_threads is unavailable here; load the kernels with threads: 1');
     names.forEach((n, i) => {
       this.nameIndex.set(n, i);
     });
@@ -109,14 +134,41 @@ export class ThreadPool {
     const params = new SharedArrayBuffer(8 * SLOT * (size + 1));
     this.params = new Float64Array(params);
     this.seq = new Array<number>(size + 1).fill(0);
+    const data = (index: number) => ({ module, memory, ctl: this.ctl, params, index, names, spin: SPIN });
+    const node = nodeBuiltin<{ Worker: NodeWorkerCtor }>('node:worker_threads');
+    if (node) {
+      this.canBlock = true;
+      for (let i = 1; i <= size; i++) {
+        const worker = new node.Worker(NODE_WORKER, { eval: true, workerData: data(i) });
+        worker.unref();
+        this.workers.push(worker);
+      }
+      this.ready = Promise.resolve();
+      return;
+    }
+    const Web = webWorkerCtor();
+    if (!Web) {
+      throw new Error(
+        'ThreadPool: no worker threads here (in a browser the page must be cross-origin isolated)',
+      );
+    }
+    this.canBlock = false;
+    const url = URL.createObjectURL(new Blob([BROWSER_WORKER], { type: 'text/javascript' }));
+    const started: Promise<void>[] = [];
     for (let i = 1; i <= size; i++) {
-      const worker = new wt.Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory, ctl: this.ctl, params, index: i, names, spin: SPIN },
-      });
-      worker.unref();
+      const worker = new Web(url);
+      started.push(
+        new Promise((resolve, reject) => {
+          worker.addEventListener('message', () => resolve());
+          worker.addEventListener('error', (e) =>
+            reject(new Error(`ThreadPool: worker failed to start: ${e.message}`)),
+          );
+        }),
+      );
+      worker.postMessage(data(i));
       this.workers.push(worker);
     }
+    this.ready = Promise.all(started).then(() => URL.revokeObjectURL(url));
   }
 
   /** Number of workers (threads besides the caller). */
@@ -146,7 +198,9 @@ export class ThreadPool {
       const want = this.seq[w]!;
       const at = 2 * w + 1;
       let v = Atomics.load(this.ctl, at);
-      for (let i = 0; v !== want && v !== -1 && i < SPIN; i++) v = Atomics.load(this.ctl, at);
+      // A browser's main thread may not block: it spins until the worker is done.
+      for (let i = 0; v !== want && v !== -1 && (i < SPIN || !this.canBlock); i++)
+        v = Atomics.load(this.ctl, at);
       while (v !== want && v !== -1) {
         Atomics.wait(this.ctl, at, v);
         v = Atomics.load(this.ctl, at);
