@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { kernelTable } from '../../tools/docs/bench-tables.js';
 import { checkSite } from '../../tools/docs/check-links.js';
 import { extractBlocks, moduleSource, toExamples, writeExamples } from '../../tools/docs/examples.js';
 import { markdownTable, readGenerated, replaceGenerated } from '../../tools/docs/generated.js';
@@ -218,5 +219,21 @@ describe('the site configuration', () => {
     const onDisk = readdirSync(join(docsDir, 'guides')).filter((f) => f.endsWith('.md'));
     expect([...config.projectDocuments].map((p) => p.replace('guides/', '')).sort()).toEqual(onDisk.sort());
     expect(onDisk.length).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('kernelTable', () => {
+  it('puts each engine and thread count in a column and divides PyTorch time by minidl time', () => {
+    const md = kernelTable([
+      { engine: 'tfjs-cpu', kernel: 'sgemm_512', threads: 1, ms: 900, gflops: 0.3 },
+      { engine: 'minidl', kernel: 'sgemm_512', threads: 2, ms: 4, gflops: 67.1 },
+      { engine: 'torch', kernel: 'sgemm_512', threads: 2, ms: 3, gflops: 89.5 },
+      { engine: 'minidl', kernel: 'conv1_forward', threads: 2, ms: 12.5, gflops: 10 },
+    ]);
+    expect(md.split('\n')[0]).toBe(
+      '| kernel | minidl, 2 threads | PyTorch, 2 threads | tfjs-core cpu, 1 thread | minidl speed vs PyTorch, 2 threads |',
+    );
+    expect(md).toContain('| `sgemm_512` | 4.00 ms (67.1) | 3.00 ms (89.5) | 900 ms (0.3) | 0.75× |');
+    expect(md).toContain('| `conv1_forward` | 12.5 ms (10.0) | — | — | — |');
   });
 });
