@@ -17,6 +17,7 @@
  * `Sequential` wants anyway.
  */
 import { type BackendName, no_grad, Tensor } from '@minidl/tensor';
+import { namedArgs, type PyArgs } from './args.js';
 import { Parameter } from './parameter.js';
 import { addIndent } from './pyformat.js';
 
@@ -53,13 +54,6 @@ export interface NamedOptions {
   recurse?: boolean;
   /** List a member reachable under several names only once, under the first (default true). */
   remove_duplicate?: boolean;
-}
-
-/** `recurse` given positionally or by name, as PyTorch accepts it. */
-export type RecurseArg = boolean | { recurse?: boolean };
-
-function recurseOf(arg: RecurseArg | undefined): boolean {
-  return typeof arg === 'object' ? (arg.recurse ?? true) : (arg ?? true);
 }
 
 /** A JS value's type name for error messages (PyTorch prints `torch.typename`). */
@@ -357,8 +351,9 @@ export abstract class Module {
    * const opt = new optim.SGD(model.parameters(), { lr: 0.01 });
    * ```
    */
-  parameters(recurse?: RecurseArg): Parameter[] {
-    return this.named_parameters({ recurse: recurseOf(recurse) }).map(([, p]) => p);
+  parameters(...args: PyArgs<[recurse: boolean], { recurse?: boolean }>): Parameter[] {
+    const { recurse } = namedArgs<{ recurse?: boolean }>(args, ['recurse']);
+    return this.named_parameters({ recurse }).map(([, p]) => p);
   }
 
   /**
@@ -374,8 +369,9 @@ export abstract class Module {
   }
 
   /** All buffers, each once. @example `model.buffers().length; // 3 per BatchNorm layer` */
-  buffers(recurse?: RecurseArg): Tensor[] {
-    return this.named_buffers({ recurse: recurseOf(recurse) }).map(([, b]) => b);
+  buffers(...args: PyArgs<[recurse: boolean], { recurse?: boolean }>): Tensor[] {
+    const { recurse } = namedArgs<{ recurse?: boolean }>(args, ['recurse']);
+    return this.named_buffers({ recurse }).map(([, b]) => b);
   }
 
   /**
@@ -542,8 +538,8 @@ export abstract class Module {
    * model.zero_grad(); // every p.grad === null
    * ```
    */
-  zero_grad(set_to_none: boolean | { set_to_none?: boolean } = true): void {
-    const toNone = typeof set_to_none === 'object' ? (set_to_none.set_to_none ?? true) : set_to_none;
+  zero_grad(...args: PyArgs<[set_to_none: boolean], { set_to_none?: boolean }>): void {
+    const toNone = namedArgs<{ set_to_none?: boolean }>(args, ['set_to_none']).set_to_none ?? true;
     for (const p of this.parameters()) {
       if (toNone) p.grad = null;
       else if (p.grad !== null) p.grad = p.grad.detach().zero_();
@@ -592,9 +588,9 @@ export abstract class Module {
    */
   load_state_dict(
     state_dict: StateDict | ReadonlyMap<string, Tensor>,
-    strict: boolean | { strict?: boolean } = true,
+    ...args: PyArgs<[strict: boolean], { strict?: boolean }>
   ): IncompatibleKeys {
-    const isStrict = typeof strict === 'object' ? (strict.strict ?? true) : strict;
+    const isStrict = namedArgs<{ strict?: boolean }>(args, ['strict']).strict ?? true;
     const entries: [string, unknown][] =
       state_dict instanceof Map ? [...state_dict.entries()] : Object.entries(state_dict as StateDict);
     const input = new Map(entries);

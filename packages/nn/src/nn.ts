@@ -15,7 +15,6 @@ export {
   type IncompatibleKeys,
   Module,
   type NamedOptions,
-  type RecurseArg,
   type StateDict,
 } from './module.js';
 export { LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './modules/activation.js';
@@ -24,7 +23,7 @@ export { ModuleList, ModuleSequence, Sequential } from './modules/container.js';
 export { Conv2d, type Conv2dLayerOptions } from './modules/conv.js';
 export { Dropout } from './modules/dropout.js';
 export { Flatten } from './modules/flatten.js';
-export { type BiasArg, Identity, Linear } from './modules/linear.js';
+export { Identity, Linear } from './modules/linear.js';
 export { CrossEntropyLoss, MSELoss, NLLLoss } from './modules/loss.js';
 export { AvgPool2d, MaxPool2d, type MaxPool2dLayerOptions } from './modules/pooling.js';
 export { Parameter } from './parameter.js';

@@ -141,6 +141,41 @@ describe('functional forms agree with the modules', () => {
   });
 });
 
+describe("PyTorch's positional arguments", () => {
+  it('are accepted where PyTorch takes them, alone or followed by an options object', () => {
+    expect(new nn.Conv2d(1, 16, 3, 1, 1).toString()).toBe(new nn.Conv2d(1, 16, 3, { padding: 1 }).toString());
+    expect(new nn.Conv2d(4, 8, 3, 2, { groups: 2 }).toString()).toBe(
+      'Conv2d(4, 8, kernel_size=(3, 3), stride=(2, 2), groups=2)',
+    );
+    expect(() => new nn.Conv2d(1, 1, 3, 2, { stride: 2 })).toThrow(
+      "got multiple values for argument 'stride'",
+    );
+    expect(new nn.MaxPool2d(3, 2, 1).toString()).toBe(
+      'MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)',
+    );
+    expect(new nn.AvgPool2d(3, 2, 1, true).ceil_mode).toBe(true);
+
+    torch.manual_seed(4);
+    const x = torch.randn([1, 2, 7, 7]);
+    const w = torch.randn([3, 2, 3, 3]);
+    expect(F.conv2d(x, w, null, 2, 1).tolist()).toEqual(
+      F.conv2d(x, w, null, { stride: 2, padding: 1 }).tolist(),
+    );
+    expect(F.max_pool2d(x, 3, 2, 1, 1, true).tolist()).toEqual(
+      F.max_pool2d(x, 3, { stride: 2, padding: 1, ceil_mode: true }).tolist(),
+    );
+    expect(F.avg_pool2d(x, 3, 2, 1, false, false).tolist()).toEqual(
+      F.avg_pool2d(x, 3, 2, { padding: 1, count_include_pad: false }).tolist(),
+    );
+    // return_indices decides forward's type: a tuple here, checked by the compiler
+    const [y, idx] = new nn.MaxPool2d(2, { return_indices: true }).forward(x);
+    expect([y.shape, idx.shape]).toEqual([
+      [1, 2, 3, 3],
+      [1, 2, 3, 3],
+    ]);
+  });
+});
+
 /**
  * Central differences of sum(f(x) * w) for a fixed random w, against autograd. In float32 with
  * h = 1e-2 on smooth functions the agreement is about 1e-3 relative.

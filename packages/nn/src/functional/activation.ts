@@ -6,13 +6,24 @@
 
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 import { warnOnce } from '../warn.js';
 
-/** `inplace` given positionally or by name. */
-export type InplaceArg = boolean | { inplace?: boolean };
+/** The `inplace` option of ReLU-like functions. */
+export interface InplaceOptions {
+  /** Overwrite the input with the result (default false). */
+  inplace?: boolean;
+}
 
-function inplaceOf(arg: InplaceArg | undefined): boolean {
-  return typeof arg === 'object' ? (arg.inplace ?? false) : (arg ?? false);
+/** Options of `F.leaky_relu` and `nn.LeakyReLU`. */
+export interface LeakyReluOptions extends InplaceOptions {
+  /** Slope for negative inputs (default 0.01). */
+  negative_slope?: number;
+}
+
+/** The `dim` option of softmax and log-softmax (null: PyTorch's implicit choice, with a warning). */
+export interface SoftmaxOptions {
+  dim?: number | null;
 }
 
 /**
@@ -23,8 +34,9 @@ function inplaceOf(arg: InplaceArg | undefined): boolean {
  * F.relu(F.max_pool2d(conv1.forward(x), 2));
  * ```
  */
-export function relu(input: Tensor, inplace?: InplaceArg): Tensor {
-  return inplaceOf(inplace) ? input.relu_() : torch.relu(input);
+export function relu(input: Tensor, ...args: PyArgs<[inplace: boolean], InplaceOptions>): Tensor {
+  const { inplace = false } = namedArgs<InplaceOptions>(args, ['inplace']);
+  return inplace ? input.relu_() : torch.relu(input);
 }
 
 /**
@@ -37,13 +49,14 @@ export function relu(input: Tensor, inplace?: InplaceArg): Tensor {
  */
 export function leaky_relu(
   input: Tensor,
-  negative_slope: number | { negative_slope?: number; inplace?: boolean } = 0.01,
-  inplace?: boolean,
+  ...args: PyArgs<[negative_slope: number, inplace: boolean], LeakyReluOptions>
 ): Tensor {
-  const slope = typeof negative_slope === 'object' ? (negative_slope.negative_slope ?? 0.01) : negative_slope;
-  const inPlace = typeof negative_slope === 'object' ? (negative_slope.inplace ?? false) : (inplace ?? false);
-  const out = torch.leaky_relu(input, slope);
-  return inPlace ? input.copy_(out) : out;
+  const { negative_slope = 0.01, inplace = false } = namedArgs<LeakyReluOptions>(args, [
+    'negative_slope',
+    'inplace',
+  ]);
+  const out = torch.leaky_relu(input, negative_slope);
+  return inplace ? input.copy_(out) : out;
 }
 
 /** 1 / (1 + exp(-x)). @example `F.sigmoid(x)` */
@@ -56,15 +69,12 @@ export function tanh(input: Tensor): Tensor {
   return torch.tanh(input);
 }
 
-/** `dim` given positionally or by name. */
-export type DimArg = number | null | { dim?: number | null };
-
 /**
  * PyTorch's `_get_softmax_dim`: without a dim, 0 for 0-, 1- and 3-d inputs and 1 otherwise, with the
  * deprecation warning PyTorch gives (the tutorial's `F.log_softmax(x)` relies on it).
  */
-function softmaxDim(name: string, input: Tensor, arg: DimArg | undefined): number {
-  const dim = typeof arg === 'object' && arg !== null ? arg.dim : arg;
+function softmaxDim(name: string, input: Tensor, args: readonly unknown[]): number {
+  const { dim } = namedArgs<SoftmaxOptions>(args, ['dim']);
   if (dim !== undefined && dim !== null) return dim;
   warnOnce(
     `Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`,
@@ -80,8 +90,8 @@ function softmaxDim(name: string, input: Tensor, arg: DimArg | undefined): numbe
  * F.softmax(logits, 1); // or F.softmax(logits, { dim: 1 })
  * ```
  */
-export function softmax(input: Tensor, dim?: DimArg): Tensor {
-  return torch.softmax(input, softmaxDim('softmax', input, dim));
+export function softmax(input: Tensor, ...args: PyArgs<[dim: number | null], SoftmaxOptions>): Tensor {
+  return torch.softmax(input, softmaxDim('softmax', input, args));
 }
 
 /**
@@ -92,6 +102,6 @@ export function softmax(input: Tensor, dim?: DimArg): Tensor {
  * F.log_softmax(logits, 1);
  * ```
  */
-export function log_softmax(input: Tensor, dim?: DimArg): Tensor {
-  return torch.log_softmax(input, softmaxDim('log_softmax', input, dim));
+export function log_softmax(input: Tensor, ...args: PyArgs<[dim: number | null], SoftmaxOptions>): Tensor {
+  return torch.log_softmax(input, softmaxDim('log_softmax', input, args));
 }

@@ -8,6 +8,7 @@
 
 import type { Conv2dOptions, Pair, Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 
 export type { Conv2dOptions, Pair };
 
@@ -42,14 +43,19 @@ class PadBottomRight extends torch.autograd.Function {
  * ```ts
  * F.conv2d(x, conv.weight, conv.bias, { padding: 1 }); // [N, 1, 28, 28] -> [N, 16, 28, 28]
  * F.conv2d(x, w, null, { padding: 'same', dilation: 2 });
+ * F.conv2d(x, w, b, 2, 1); // stride 2, padding 1, as PyTorch's positionals
  * ```
  */
 export function conv2d(
   input: Tensor,
   weight: Tensor,
   bias?: Tensor | null,
-  options: Conv2dOptions = {},
+  ...args: PyArgs<
+    [stride: Pair, padding: Pair | 'same' | 'valid', dilation: Pair, groups: number],
+    Conv2dOptions
+  >
 ): Tensor {
+  const options = namedArgs<Conv2dOptions>(args, ['stride', 'padding', 'dilation', 'groups']);
   if (options.padding !== 'same' || weight.ndim !== 4 || (input.ndim !== 4 && input.ndim !== 3)) {
     return torch.conv2d(input, weight, bias ?? null, options);
   }

@@ -17,17 +17,18 @@ export {
   dropout,
 } from '@minidl/tensor';
 export {
-  type DimArg,
-  type InplaceArg,
+  type InplaceOptions,
+  type LeakyReluOptions,
   leaky_relu,
   log_softmax,
   relu,
+  type SoftmaxOptions,
   sigmoid,
   softmax,
   tanh,
 } from './activation.js';
 export { type Conv2dOptions, conv2d } from './conv.js';
-export { flatten, linear } from './linear.js';
+export { type FlattenOptions, flatten, linear } from './linear.js';
 export { type CrossEntropyOptions, cross_entropy, mse_loss, type NLLLossOptions, nll_loss } from './loss.js';
 export { type AvgPoolOptions, avg_pool2d, type MaxPool2dOptions, max_pool2d } from './pooling.js';
 export type { Reduction } from './reduction.js';

@@ -1,6 +1,14 @@
 /** `F.linear` and `F.flatten`: the affine map of `nn.Linear` and the reshaping of `nn.Flatten`. */
 
 import type { Tensor } from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
+
+/** The dims `flatten` merges: `start_dim..end_dim`, inclusive. */
+export interface FlattenOptions {
+  start_dim?: number;
+  end_dim?: number;
+}
+
 import * as torch from '@minidl/tensor';
 
 /**
@@ -36,10 +44,8 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
  */
 export function flatten(
   input: Tensor,
-  start_dim: number | { start_dim?: number; end_dim?: number } = 0,
-  end_dim = -1,
+  ...args: PyArgs<[start_dim: number, end_dim: number], FlattenOptions>
 ): Tensor {
-  if (typeof start_dim === 'object')
-    return torch.flatten(input, start_dim.start_dim ?? 0, start_dim.end_dim ?? -1);
+  const { start_dim = 0, end_dim = -1 } = namedArgs<FlattenOptions>(args, ['start_dim', 'end_dim']);
   return torch.flatten(input, start_dim, end_dim);
 }

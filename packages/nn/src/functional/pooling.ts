@@ -5,6 +5,7 @@
 
 import type { AvgPool2dOptions, MaxPool2dOptions, Pair, Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 import { pair } from './conv.js';
 
 export type { MaxPool2dOptions };
@@ -15,16 +16,6 @@ export interface AvgPoolOptions extends AvgPool2dOptions {
   divisor_override?: number | null;
 }
 
-/** PyTorch's positional `stride`, or an options object in its place, merged into the options. */
-export function splitStride<O extends { stride?: Pair | null }>(
-  stride: Pair | null | O | undefined,
-  options: O,
-): O {
-  if (stride === undefined || stride === null) return options;
-  if (typeof stride === 'number' || Array.isArray(stride)) return { ...options, stride: stride as Pair };
-  return { ...(stride as O), ...options };
-}
-
 /**
  * Max pooling over NCHW (or CHW). `stride` defaults to the kernel size; `ceil_mode` rounds the
  * output size up. With `return_indices: true` returns `[output, indices]` (flat h*w positions).
@@ -32,7 +23,8 @@ export function splitStride<O extends { stride?: Pair | null }>(
  * @example
  * ```ts
  * F.max_pool2d(x, 2); // [N, C, 28, 28] -> [N, C, 14, 14]
- * F.max_pool2d(x, 3, 2, { padding: 1, ceil_mode: true });
+ * F.max_pool2d(x, 3, 2, 1, 1, true); // stride 2, padding 1, dilation 1, ceil_mode
+ * F.max_pool2d(x, 3, { stride: 2, padding: 1, ceil_mode: true }); // the same
  * ```
  */
 export function max_pool2d(
@@ -49,20 +41,19 @@ export function max_pool2d(
 export function max_pool2d(
   input: Tensor,
   kernel_size: Pair,
-  stride?: Pair | null | MaxPool2dOptions,
-  options?: MaxPool2dOptions,
+  ...args: PyArgs<[stride: Pair | null, padding: Pair, dilation: Pair, ceil_mode: boolean], MaxPool2dOptions>
 ): Tensor;
-export function max_pool2d(
-  input: Tensor,
-  kernel_size: Pair,
-  stride?: Pair | null | MaxPool2dOptions,
-  options: MaxPool2dOptions = {},
-): Tensor | [Tensor, Tensor] {
-  const named = typeof stride === 'object' && stride !== null && !Array.isArray(stride);
-  const withIndices = (named && (stride as MaxPool2dOptions).return_indices) || options.return_indices;
-  return withIndices
-    ? torch.max_pool2d_with_indices(input, kernel_size, stride, options)
-    : torch.max_pool2d(input, kernel_size, stride, options);
+export function max_pool2d(input: Tensor, kernel_size: Pair, ...args: unknown[]): Tensor | [Tensor, Tensor] {
+  const o = namedArgs<MaxPool2dOptions>(args, [
+    'stride',
+    'padding',
+    'dilation',
+    'ceil_mode',
+    'return_indices',
+  ]);
+  return o.return_indices
+    ? torch.max_pool2d_with_indices(input, kernel_size, o)
+    : torch.max_pool2d(input, kernel_size, o);
 }
 
 /**
@@ -74,16 +65,31 @@ export function max_pool2d(
  * @example
  * ```ts
  * F.avg_pool2d(x, 2);
- * F.avg_pool2d(x, 3, 1, { padding: 1, count_include_pad: false });
+ * F.avg_pool2d(x, 3, 1, 1, false, false); // stride 1, padding 1, ceil_mode, count_include_pad
+ * F.avg_pool2d(x, 3, 1, { padding: 1, count_include_pad: false }); // the same
  * ```
  */
 export function avg_pool2d(
   input: Tensor,
   kernel_size: Pair,
-  stride?: Pair | null | AvgPoolOptions,
-  options: AvgPoolOptions = {},
+  ...args: PyArgs<
+    [
+      stride: Pair | null,
+      padding: Pair,
+      ceil_mode: boolean,
+      count_include_pad: boolean,
+      divisor_override: number | null,
+    ],
+    AvgPoolOptions
+  >
 ): Tensor {
-  const { divisor_override: divisor, ...o } = splitStride(stride, options);
+  const { divisor_override: divisor, ...o } = namedArgs<AvgPoolOptions>(args, [
+    'stride',
+    'padding',
+    'ceil_mode',
+    'count_include_pad',
+    'divisor_override',
+  ]);
   if (divisor === undefined || divisor === null) return torch.avg_pool2d(input, kernel_size, o);
   if (divisor === 0) throw new Error('divisor must be not zero');
   const avg = torch.avg_pool2d(input, kernel_size, { ...o, count_include_pad: true });

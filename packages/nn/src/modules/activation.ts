@@ -1,12 +1,9 @@
 /** Activation layers: `nn.ReLU`, `LeakyReLU`, `Sigmoid`, `Tanh`, `Softmax`, `LogSoftmax`. */
 import type { Tensor } from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 import * as F from '../functional/activation.js';
 import { Module } from '../module.js';
 import { pyFloat } from '../pyformat.js';
-
-function inplaceOf(arg: F.InplaceArg | undefined): boolean {
-  return typeof arg === 'object' ? (arg.inplace ?? false) : (arg ?? false);
-}
 
 /**
  * max(x, 0), as `torch.nn.ReLU`.
@@ -19,9 +16,9 @@ function inplaceOf(arg: F.InplaceArg | undefined): boolean {
 export class ReLU extends Module {
   readonly inplace: boolean;
 
-  constructor(inplace?: F.InplaceArg) {
+  constructor(...args: PyArgs<[inplace: boolean], F.InplaceOptions>) {
     super();
-    this.inplace = inplaceOf(inplace);
+    this.inplace = namedArgs<F.InplaceOptions>(args, ['inplace']).inplace ?? false;
   }
 
   forward(input: Tensor): Tensor {
@@ -45,14 +42,11 @@ export class LeakyReLU extends Module {
   readonly negative_slope: number;
   readonly inplace: boolean;
 
-  constructor(
-    negative_slope: number | { negative_slope?: number; inplace?: boolean } = 0.01,
-    inplace = false,
-  ) {
+  constructor(...args: PyArgs<[negative_slope: number, inplace: boolean], F.LeakyReluOptions>) {
     super();
-    const named = typeof negative_slope === 'object';
-    this.negative_slope = named ? (negative_slope.negative_slope ?? 0.01) : negative_slope;
-    this.inplace = named ? (negative_slope.inplace ?? false) : inplace;
+    const o = namedArgs<F.LeakyReluOptions>(args, ['negative_slope', 'inplace']);
+    this.negative_slope = o.negative_slope ?? 0.01;
+    this.inplace = o.inplace ?? false;
   }
 
   forward(input: Tensor): Tensor {
@@ -82,9 +76,9 @@ export class Tanh extends Module {
 abstract class SoftmaxBase extends Module {
   readonly dim: number | null;
 
-  constructor(dim: F.DimArg = null) {
+  constructor(...args: PyArgs<[dim: number | null], F.SoftmaxOptions>) {
     super();
-    this.dim = (typeof dim === 'object' && dim !== null ? dim.dim : dim) ?? null;
+    this.dim = namedArgs<F.SoftmaxOptions>(args, ['dim']).dim ?? null;
   }
 
   override extra_repr(): string {

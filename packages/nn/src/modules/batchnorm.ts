@@ -2,6 +2,7 @@
 
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { pyBool, pyFloat } from '../pyformat.js';
@@ -42,8 +43,20 @@ export abstract class BatchNormBase extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  constructor(num_features: number, options: BatchNormLayerOptions = {}) {
+  constructor(
+    num_features: number,
+    ...args: PyArgs<
+      [eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean],
+      BatchNormLayerOptions
+    >
+  ) {
     super();
+    const options = namedArgs<BatchNormLayerOptions>(args, [
+      'eps',
+      'momentum',
+      'affine',
+      'track_running_stats',
+    ]);
     this.num_features = num_features;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;

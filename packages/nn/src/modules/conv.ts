@@ -2,6 +2,7 @@
 
 import type { Pair, Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 import { conv2d, pair } from '../functional/conv.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -24,6 +25,9 @@ export interface Conv2dLayerOptions {
   padding_mode?: 'zeros' | 'reflect' | 'replicate' | 'circular';
 }
 
+/** Conv2d's parameters after kernel_size, in PyTorch's positional order. */
+const CONV2D_POSITIONAL = ['stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode'] as const;
+
 /**
  * 2-d convolution over `(N, C_in, H, W)` (or `(C_in, H, W)`) inputs, as `torch.nn.Conv2d`.
  * `weight` is `[out_channels, in_channels / groups, kH, kW]`, `bias` `[out_channels]`; both start as
@@ -31,7 +35,7 @@ export interface Conv2dLayerOptions {
  *
  * @example
  * ```ts
- * const conv = new nn.Conv2d(1, 16, 3, { padding: 1 });
+ * const conv = new nn.Conv2d(1, 16, 3, { padding: 1 }); // or new nn.Conv2d(1, 16, 3, 1, 1)
  * conv.forward(torch.zeros([8, 1, 28, 28])).shape; // [8, 16, 28, 28]
  * ```
  */
@@ -51,9 +55,20 @@ export class Conv2d extends Module {
     in_channels: number,
     out_channels: number,
     kernel_size: Pair,
-    options: Conv2dLayerOptions = {},
+    ...args: PyArgs<
+      [
+        stride: Pair,
+        padding: Pair | 'same' | 'valid',
+        dilation: Pair,
+        groups: number,
+        bias: boolean,
+        padding_mode: NonNullable<Conv2dLayerOptions['padding_mode']>,
+      ],
+      Conv2dLayerOptions
+    >
   ) {
     super();
+    const options = namedArgs<Conv2dLayerOptions>(args, CONV2D_POSITIONAL);
     const groups = options.groups ?? 1;
     if (!Number.isInteger(groups) || groups <= 0) throw new Error('groups must be a positive integer');
     if (in_channels % groups !== 0) throw new Error('in_channels must be divisible by groups');

@@ -2,6 +2,7 @@
 
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 import { Module } from '../module.js';
 import { pyBool, pyFloat } from '../pyformat.js';
 
@@ -20,11 +21,11 @@ export class Dropout extends Module {
   readonly p: number;
   readonly inplace: boolean;
 
-  constructor(p: number | { p?: number; inplace?: boolean } = 0.5, inplace = false) {
+  constructor(...args: PyArgs<[p: number, inplace: boolean], { p?: number; inplace?: boolean }>) {
     super();
-    const named = typeof p === 'object';
-    this.p = named ? (p.p ?? 0.5) : p;
-    this.inplace = named ? (p.inplace ?? false) : inplace;
+    const o = namedArgs<{ p?: number; inplace?: boolean }>(args, ['p', 'inplace']);
+    this.p = o.p ?? 0.5;
+    this.inplace = o.inplace ?? false;
     if (!(this.p >= 0 && this.p <= 1)) {
       throw new Error(`dropout probability has to be between 0 and 1, but got ${this.p}`);
     }

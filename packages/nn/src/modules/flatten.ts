@@ -1,6 +1,7 @@
 /** `nn.Flatten`. */
 import type { Tensor } from '@minidl/tensor';
-import { flatten } from '../functional/linear.js';
+import { namedArgs, type PyArgs } from '../args.js';
+import { type FlattenOptions, flatten } from '../functional/linear.js';
 import { Module } from '../module.js';
 
 /**
@@ -15,11 +16,11 @@ export class Flatten extends Module {
   readonly start_dim: number;
   readonly end_dim: number;
 
-  constructor(start_dim: number | { start_dim?: number; end_dim?: number } = 1, end_dim = -1) {
+  constructor(...args: PyArgs<[start_dim: number, end_dim: number], FlattenOptions>) {
     super();
-    const named = typeof start_dim === 'object';
-    this.start_dim = named ? (start_dim.start_dim ?? 1) : start_dim;
-    this.end_dim = named ? (start_dim.end_dim ?? -1) : end_dim;
+    const o = namedArgs<FlattenOptions>(args, ['start_dim', 'end_dim']);
+    this.start_dim = o.start_dim ?? 1;
+    this.end_dim = o.end_dim ?? -1;
   }
 
   forward(input: Tensor): Tensor {

@@ -2,6 +2,7 @@
 import * as init from '@minidl/init';
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 import { linear } from '../functional/linear.js';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -22,9 +23,6 @@ export function resetWeightAndBias(weight: Tensor, bias: Tensor | null): void {
   }
 }
 
-/** `bias` given positionally (`new nn.Linear(4, 3, false)`) or by name (`{ bias: false }`). */
-export type BiasArg = boolean | { bias?: boolean };
-
 /**
  * y = x W^T + b applied to the last dimension (any number of leading dims), as `torch.nn.Linear`.
  * `weight` is `[out_features, in_features]`, `bias` `[out_features]` (null with `bias: false`).
@@ -41,12 +39,16 @@ export class Linear extends Module {
   declare weight: Parameter;
   declare bias: Parameter | null;
 
-  constructor(in_features: number, out_features: number, bias: BiasArg = true) {
+  constructor(
+    in_features: number,
+    out_features: number,
+    ...args: PyArgs<[bias: boolean], { bias?: boolean }>
+  ) {
     super();
     this.in_features = in_features;
     this.out_features = out_features;
     this.register_parameter('weight', new Parameter(torch.empty([out_features, in_features])));
-    const withBias = typeof bias === 'object' ? (bias.bias ?? true) : bias;
+    const withBias = namedArgs<{ bias?: boolean }>(args, ['bias']).bias ?? true;
     this.register_parameter('bias', withBias ? new Parameter(torch.empty([out_features])) : null);
     this.reset_parameters();
   }

@@ -1,7 +1,8 @@
 /** `nn.MaxPool2d` and `nn.AvgPool2d`. */
 
 import type { MaxPool2dOptions, Pair, Tensor } from '@minidl/tensor';
-import { type AvgPoolOptions, avg_pool2d, max_pool2d, splitStride } from '../functional/pooling.js';
+import { namedArgs, type PyArgs } from '../args.js';
+import { type AvgPoolOptions, avg_pool2d, max_pool2d } from '../functional/pooling.js';
 import { Module } from '../module.js';
 import { pyBool, pyTuple } from '../pyformat.js';
 
@@ -23,7 +24,7 @@ export type MaxPool2dLayerOptions<R extends boolean> = Omit<MaxPool2dOptions, 'r
  * @example
  * ```ts
  * new nn.MaxPool2d(2, 2).forward(torch.zeros([1, 32, 28, 28])).shape; // [1, 32, 14, 14]
- * new nn.MaxPool2d(3, { stride: 2, padding: 1, ceil_mode: true });
+ * new nn.MaxPool2d(3, { stride: 2, padding: 1, ceil_mode: true }); // or new nn.MaxPool2d(3, 2, 1, { ceil_mode: true })
  * ```
  */
 export class MaxPool2d<R extends boolean = false> extends Module {
@@ -36,11 +37,19 @@ export class MaxPool2d<R extends boolean = false> extends Module {
 
   constructor(
     kernel_size: Pair,
-    stride?: Pair | null | MaxPool2dLayerOptions<R>,
-    options: MaxPool2dLayerOptions<R> = {},
+    ...args: PyArgs<
+      [stride: Pair | null, padding: Pair, dilation: Pair, return_indices: R, ceil_mode: boolean],
+      MaxPool2dLayerOptions<R>
+    >
   ) {
     super();
-    const o = splitStride<MaxPool2dLayerOptions<R>>(stride, options);
+    const o = namedArgs<MaxPool2dLayerOptions<R>>(args, [
+      'stride',
+      'padding',
+      'dilation',
+      'return_indices',
+      'ceil_mode',
+    ]);
     this.kernel_size = kernel_size;
     this.stride = o.stride ?? kernel_size;
     this.padding = o.padding ?? 0;
@@ -86,9 +95,27 @@ export class AvgPool2d extends Module {
   readonly count_include_pad: boolean;
   readonly divisor_override: number | null;
 
-  constructor(kernel_size: Pair, stride?: Pair | null | AvgPoolOptions, options: AvgPoolOptions = {}) {
+  constructor(
+    kernel_size: Pair,
+    ...args: PyArgs<
+      [
+        stride: Pair | null,
+        padding: Pair,
+        ceil_mode: boolean,
+        count_include_pad: boolean,
+        divisor_override: number | null,
+      ],
+      AvgPoolOptions
+    >
+  ) {
     super();
-    const o = splitStride(stride, options);
+    const o = namedArgs<AvgPoolOptions>(args, [
+      'stride',
+      'padding',
+      'ceil_mode',
+      'count_include_pad',
+      'divisor_override',
+    ]);
     this.kernel_size = kernel_size;
     this.stride = o.stride ?? kernel_size;
     this.padding = o.padding ?? 0;
