@@ -628,19 +628,33 @@ export class Tensor {
   }
   /** this += alpha * other, in place. */
   add_(other: Operand, options?: { alpha?: number }): this {
-    return inplace.assign_(this, ew.add(this, other, options), 'add_');
+    return inplace.binary_(
+      this,
+      'add',
+      other,
+      options?.alpha ?? 1,
+      () => ew.add(this, other, options),
+      'add_',
+    );
   }
   /** this -= alpha * other, in place. */
   sub_(other: Operand, options?: { alpha?: number }): this {
-    return inplace.assign_(this, ew.sub(this, other, options), 'sub_');
+    return inplace.binary_(
+      this,
+      'sub',
+      other,
+      options?.alpha ?? 1,
+      () => ew.sub(this, other, options),
+      'sub_',
+    );
   }
   /** this *= other, in place. */
   mul_(other: Operand): this {
-    return inplace.assign_(this, ew.mul(this, other), 'mul_');
+    return inplace.binary_(this, 'mul', other, 1, () => ew.mul(this, other), 'mul_');
   }
   /** this /= other, in place. */
   div_(other: Operand): this {
-    return inplace.assign_(this, ew.div(this, other), 'div_');
+    return inplace.binary_(this, 'div', other, 1, () => ew.div(this, other), 'div_');
   }
   /** this **= exponent, in place. */
   pow_(exponent: Operand): this {

@@ -253,6 +253,24 @@ describe('autograd semantics', () => {
     expect(w.grad!.tolist()).toEqual([2, 2]);
   });
 
+  it('in-place arithmetic broadcasts into self, checks shapes and bumps versions', () => {
+    const x = torch.zeros([2, 3]);
+    x.add_(T([1, 2, 3], { dtype: 'float32' }));
+    x.mul_(2).sub_(1, { alpha: 0.5 });
+    expect(x.tolist()).toEqual([
+      [1.5, 3.5, 5.5],
+      [1.5, 3.5, 5.5],
+    ]);
+    expect(() => torch.zeros([3]).add_(torch.zeros([2, 3]))).toThrow(
+      "output with shape [3] doesn't match the broadcast shape [2, 3]",
+    );
+    const a = torch.ones([2]);
+    const w = torch.ones([2], { requires_grad: true });
+    const out = w.mul(a);
+    a.add_(1); // a was saved by the multiplication
+    expect(() => out.sum().backward()).toThrow('modified by an inplace operation');
+  });
+
   it('detects in-place modification of a saved tensor', () => {
     const x = T([1, 2], { requires_grad: true });
     const y = x.mul(1);

@@ -7,7 +7,7 @@ import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { castScalar, promoteTypes, TYPE_NAMES } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { allocTensor, backendOf, broadcastView } from './core.js';
+import { allocTensor, backendOf, broadcastView, needsGrad } from './core.js';
 
 /** Throws PyTorch's errors for in-place writes autograd cannot allow. */
 export function checkInplace(self: Tensor): void {
@@ -105,4 +105,43 @@ export function fullLike(t: Tensor, value: number): Tensor {
   const out = allocTensor(t.shape, t.dtype, t.storage.backend);
   out.storage.backend.fill(out, castScalar(value, t.dtype));
   return out;
+}
+
+/**
+ * `self = op(self, other)` in place for float32 tensors, computed straight into self's memory
+ * (no temporary) when autograd records nothing; otherwise (or for other dtypes, or an operand
+ * sharing self's storage) the out-of-place `fallback` result is written back by `assign_`.
+ */
+export function binary_<T extends Tensor>(
+  self: T,
+  op: 'add' | 'sub' | 'mul' | 'div',
+  other: Tensor | number | boolean,
+  alpha: number,
+  fallback: () => Tensor,
+  name: string,
+): T {
+  const t = typeof other === 'object' ? other : null;
+  const direct =
+    !needsGrad(self, t) &&
+    self.dtype === 'float32' &&
+    (t ? t.dtype === 'float32' && t.storage !== self.storage : typeof other === 'number' && op !== 'div');
+  if (!direct) return assign_(self, fallback(), name);
+  checkInplace(self);
+  const backend = backendOf(self, t);
+  if (t) {
+    const target = broadcastShapes(self.shape, t.shape);
+    if (target.length !== self.ndim || target.some((s, i) => s !== self.shape[i])) {
+      throw new Error(
+        `output with shape ${formatShape(self.shape)} doesn't match the broadcast shape ${formatShape(target)}`,
+      );
+    }
+    backend.binary(op, self, broadcastView(t, self.shape), self, alpha);
+  } else {
+    const c = other as number;
+    // x + alpha*c, x - alpha*c and x*c as one affine pass (same rounding as the binary ops)
+    if (op === 'mul') backend.unary('affine', self, self, c, 0);
+    else backend.unary('affine', self, self, 1, (op === 'add' ? alpha : -alpha) * c);
+  }
+  bumpVersion(self);
+  return self;
 }
