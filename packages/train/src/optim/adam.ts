@@ -1,5 +1,12 @@
 import { add, addcdiv, addcmul, f32, lerp } from './float32.js';
-import { Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import {
+  type LrOrOptions,
+  Optimizer,
+  optionsOf,
+  type ParamGroup,
+  type ParamState,
+  type Params,
+} from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}, with PyTorch's names. */
 export interface AdamOptions {
@@ -36,7 +43,11 @@ export interface AdamOptions {
  * ```
  */
 export class Adam extends Optimizer<AdamOptions> {
-  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
+  constructor(
+    params: Params<AdamOptions>,
+    lr_or_options?: LrOrOptions<AdamOptions>,
+    options?: Partial<AdamOptions>,
+  ) {
     super(params, {
       lr: 1e-3,
       betas: [0.9, 0.999],
@@ -45,7 +56,7 @@ export class Adam extends Optimizer<AdamOptions> {
       amsgrad: false,
       maximize: false,
       decoupled_weight_decay: false,
-      ...options,
+      ...optionsOf(lr_or_options, options),
     });
   }
 
@@ -124,8 +135,9 @@ export class Adam extends Optimizer<AdamOptions> {
 export class AdamW extends Adam {
   constructor(
     params: Params<AdamOptions>,
-    options: Partial<Omit<AdamOptions, 'decoupled_weight_decay'>> = {},
+    lr_or_options?: LrOrOptions<Omit<AdamOptions, 'decoupled_weight_decay'>>,
+    options?: Partial<Omit<AdamOptions, 'decoupled_weight_decay'>>,
   ) {
-    super(params, { weight_decay: 1e-2, ...options, decoupled_weight_decay: true });
+    super(params, { weight_decay: 1e-2, ...optionsOf(lr_or_options, options), decoupled_weight_decay: true });
   }
 }

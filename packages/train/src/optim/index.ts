@@ -2,6 +2,7 @@
 export { Adam, type AdamOptions, AdamW } from './adam.js';
 export * as lr_scheduler from './lr_scheduler.js';
 export {
+  type LrOrOptions,
   Optimizer,
   type OptimizerStateDict,
   type OptimizerStateDictInput,

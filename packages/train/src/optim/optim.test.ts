@@ -189,6 +189,15 @@ describe('Optimizer', () => {
     expect(() => y.backward()).toThrow(/modified by an inplace operation/);
   });
 
+  it('takes lr positionally or in the options, as PyTorch users write either', () => {
+    const p = tensor([1], { requires_grad: true });
+    const opt = new SGD([p], 0.3, { momentum: 0.9 });
+    expect(opt.param_groups[0]!.lr).toBe(0.3);
+    expect(opt.param_groups[0]!.momentum).toBe(0.9);
+    expect(new Adam([p], { lr: 0.2 }).param_groups[0]!.lr).toBe(0.2);
+    expect(new AdamW([p], 0.05).param_groups[0]!.weight_decay).toBe(0.01);
+  });
+
   it('AdamW defaults to decoupled weight decay 1e-2', () => {
     const opt = new AdamW([tensor([1], { requires_grad: true })]);
     expect(opt.param_groups[0]!.weight_decay).toBe(0.01);

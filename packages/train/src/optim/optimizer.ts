@@ -19,6 +19,21 @@ export type ParamGroupInput<O> = { params: Iterable<Tensor> | Tensor } & Partial
 /** What an optimizer's constructor accepts: parameters, or a list of parameter groups. */
 export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 
+/**
+ * An optimizer's options as the constructor takes them: an options object, or the learning rate
+ * positionally followed by the other options (`new SGD(params, 0.1, { momentum: 0.9 })`), since
+ * PyTorch users write `lr` either way.
+ */
+export type LrOrOptions<O> = number | Partial<O>;
+
+/** The options object of `(lr_or_options, options)` constructor arguments. */
+export function optionsOf<O extends { lr: number }>(
+  first: LrOrOptions<O> | undefined,
+  rest: Partial<O> = {},
+): Partial<O> {
+  return typeof first === 'number' ? { ...rest, lr: first } : { ...first, ...rest };
+}
+
 /** A parameter group: its parameters and its complete options (defaults filled in). */
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 

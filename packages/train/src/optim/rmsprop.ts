@@ -1,5 +1,12 @@
 import { add, addcdiv, addcmul, f32, lerp } from './float32.js';
-import { Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import {
+  type LrOrOptions,
+  Optimizer,
+  optionsOf,
+  type ParamGroup,
+  type ParamState,
+  type Params,
+} from './optimizer.js';
 
 /** Options of {@link RMSprop}, with PyTorch's names and defaults. */
 export interface RMSpropOptions {
@@ -33,7 +40,11 @@ export interface RMSpropOptions {
  * ```
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
+  constructor(
+    params: Params<RMSpropOptions>,
+    lr_or_options?: LrOrOptions<RMSpropOptions>,
+    options?: Partial<RMSpropOptions>,
+  ) {
     super(params, {
       lr: 1e-2,
       alpha: 0.99,
@@ -42,7 +53,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       momentum: 0,
       centered: false,
       maximize: false,
-      ...options,
+      ...optionsOf(lr_or_options, options),
     });
   }
 

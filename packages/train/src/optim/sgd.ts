@@ -1,5 +1,12 @@
 import { add, f32 } from './float32.js';
-import { Optimizer, type ParamGroup, type ParamState, type Params } from './optimizer.js';
+import {
+  type LrOrOptions,
+  Optimizer,
+  optionsOf,
+  type ParamGroup,
+  type ParamState,
+  type Params,
+} from './optimizer.js';
 
 /** Options of {@link SGD}, with PyTorch's names and defaults. */
 export interface SGDOptions {
@@ -35,7 +42,11 @@ export interface SGDOptions {
  * ```
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
+  constructor(
+    params: Params<SGDOptions>,
+    lr_or_options?: LrOrOptions<SGDOptions>,
+    options?: Partial<SGDOptions>,
+  ) {
     super(params, {
       lr: 1e-3,
       momentum: 0,
@@ -43,7 +54,7 @@ export class SGD extends Optimizer<SGDOptions> {
       weight_decay: 0,
       nesterov: false,
       maximize: false,
-      ...options,
+      ...optionsOf(lr_or_options, options),
     });
   }
 
