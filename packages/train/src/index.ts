@@ -24,6 +24,8 @@ export {
 export {
   type Callback,
   type EpochRecord,
+  type Evaluation,
+  evaluate,
   type FitModel,
   type FitOptions,
   fit,

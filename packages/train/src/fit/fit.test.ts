@@ -10,7 +10,7 @@ import { Adam } from '../optim/adam.js';
 import { OneCycleLR, StepLR } from '../optim/lr_scheduler.js';
 import { SGD } from '../optim/sgd.js';
 import { load_file } from '../safetensors/safetensors.js';
-import { type EpochRecord, fit, NonFiniteLossError } from './fit.js';
+import { type EpochRecord, evaluate, fit, NonFiniteLossError } from './fit.js';
 
 /** Three well separated 2-d blobs, 20 points each (class k centred at angle 2 pi k / 3). */
 function blobs(seed: number): [Tensor, Tensor] {
@@ -79,6 +79,8 @@ describe('fit', () => {
     expect(steps).toEqual(Array.from({ length: 32 }, (_, i) => i + 1)); // 8 batches of 8 per epoch
     expect(history[3]!.train_loss).toBeLessThan(history[0]!.train_loss);
     expect(history[3]!.val_acc).toBeGreaterThan(0.9);
+    const again = await evaluate(model, val_loader, F.cross_entropy);
+    expect(again).toEqual({ loss: history[3]!.val_loss, accuracy: history[3]!.val_acc, samples: 60 });
     expect(history[0]!.samples_per_s).toBeGreaterThan(0);
     expect(
       lines.filter((l) => /^epoch \d\/4 \| train loss .* acc .* \| val loss .* samples\/s/.test(l)),

@@ -149,11 +149,30 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-async function evaluate(
+/** The mean loss and accuracy of a model over a loader, from {@link evaluate}. */
+export interface Evaluation {
+  /** mean loss per sample (batch losses weighted by batch size, as for a mean-reduced loss) */
+  loss: number;
+  /** fraction of correct argmax predictions, null when the output is not [B, classes] logits */
+  accuracy: number | null;
+  samples: number;
+}
+
+/**
+ * Evaluates a model on every batch of a loader with `model.eval()` under `no_grad`, as the
+ * validation pass of {@link fit}. The model is left in eval mode (call `model.train()` to go on
+ * training).
+ *
+ * @example
+ * ```ts
+ * const { loss, accuracy } = await evaluate(model, test_loader, F.cross_entropy);
+ * ```
+ */
+export async function evaluate(
   model: FitModel,
   loader: BatchSource<[Tensor, Tensor]>,
   loss: LossFn,
-): Promise<Running> {
+): Promise<Evaluation> {
   model.eval();
   const r = new Running();
   for await (const [x, y] of loader) {
@@ -163,7 +182,7 @@ async function evaluate(
     });
     r.add(l, correct, x.shape[0]!);
   }
-  return r;
+  return { loss: r.meanLoss, accuracy: r.accuracy, samples: r.seen };
 }
 
 /**
@@ -311,7 +330,7 @@ export async function fit(model: FitModel, options: FitOptions): Promise<EpochRe
         epoch,
         train_loss: running.meanLoss,
         train_acc: running.accuracy,
-        val_loss: val ? val.meanLoss : null,
+        val_loss: val ? val.loss : null,
         val_acc: val ? val.accuracy : null,
         lr: lr(),
         seconds,
