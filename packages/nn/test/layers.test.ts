@@ -167,6 +167,17 @@ describe("PyTorch's positional arguments", () => {
     expect(F.avg_pool2d(x, 3, 2, 1, false, false).tolist()).toEqual(
       F.avg_pool2d(x, 3, 2, { padding: 1, count_include_pad: false }).tolist(),
     );
+    const logits = torch.randn([3, 4]);
+    const target = torch.tensor([0, 3, 1], { dtype: 'int64' });
+    const classWeight = torch.tensor([1, 2, 0.5, 1]);
+    expect(F.cross_entropy(logits, target, classWeight).item()).toBe(
+      F.cross_entropy(logits, target, { weight: classWeight }).item(),
+    );
+    const criterion = new nn.CrossEntropyLoss(classWeight, { label_smoothing: 0.1 });
+    expect(Object.keys(criterion.state_dict())).toEqual(['weight']); // PyTorch keeps class weights as a buffer
+    expect(criterion.forward(logits, target).item()).toBe(
+      F.cross_entropy(logits, target, { weight: classWeight, label_smoothing: 0.1 }).item(),
+    );
     // return_indices decides forward's type: a tuple here, checked by the compiler
     const [y, idx] = new nn.MaxPool2d(2, { return_indices: true }).forward(x);
     expect([y.shape, idx.shape]).toEqual([

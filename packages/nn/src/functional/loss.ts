@@ -18,6 +18,7 @@
 
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 import { warnOnce } from '../warn.js';
 import { checkReduction, type Reduction, reduce } from './reduction.js';
 
@@ -119,7 +120,12 @@ function targetWeights(
  * F.nll_loss(F.log_softmax(logits, 1), target); // same as F.cross_entropy(logits, target)
  * ```
  */
-export function nll_loss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
+export function nll_loss(
+  input: Tensor,
+  target: Tensor,
+  ...args: PyArgs<[weight: Tensor | null], NLLLossOptions>
+): Tensor {
+  const options = namedArgs<NLLLossOptions>(args, ['weight']);
   const reduction = checkReduction(options.reduction ?? 'mean');
   checkTargetShape(input, target);
   const { rows, classes } = classRows(input);
@@ -164,7 +170,12 @@ function probabilityCrossEntropy(input: Tensor, target: Tensor, options: CrossEn
  * F.cross_entropy(logits, y, { label_smoothing: 0.1, weight: classWeights });
  * ```
  */
-export function cross_entropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+export function cross_entropy(
+  input: Tensor,
+  target: Tensor,
+  ...args: PyArgs<[weight: Tensor | null], CrossEntropyOptions>
+): Tensor {
+  const options = namedArgs<CrossEntropyOptions>(args, ['weight']);
   const smoothing = options.label_smoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) {
     throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${smoothing}`);

@@ -1,5 +1,6 @@
 /** Loss modules: `nn.CrossEntropyLoss`, `nn.NLLLoss`, `nn.MSELoss`. */
 import type { Tensor } from '@minidl/tensor';
+import { namedArgs, type PyArgs } from '../args.js';
 import {
   type CrossEntropyOptions,
   cross_entropy,
@@ -19,8 +20,9 @@ abstract class WeightedLoss extends Module {
   readonly ignore_index: number;
   declare weight: Tensor | null;
 
-  constructor(options: NLLLossOptions = {}) {
+  constructor(...args: PyArgs<[weight: Tensor | null], NLLLossOptions>) {
     super();
+    const options = namedArgs<NLLLossOptions>(args, ['weight']);
     this.reduction = checkReduction(options.reduction ?? 'mean');
     this.ignore_index = options.ignore_index ?? -100;
     this.register_buffer('weight', options.weight ?? null);
@@ -40,9 +42,9 @@ abstract class WeightedLoss extends Module {
 export class CrossEntropyLoss extends WeightedLoss {
   readonly label_smoothing: number;
 
-  constructor(options: CrossEntropyOptions = {}) {
-    super(options);
-    this.label_smoothing = options.label_smoothing ?? 0;
+  constructor(...args: PyArgs<[weight: Tensor | null], CrossEntropyOptions>) {
+    super(...args);
+    this.label_smoothing = namedArgs<CrossEntropyOptions>(args, ['weight']).label_smoothing ?? 0;
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
