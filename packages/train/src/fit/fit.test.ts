@@ -88,6 +88,22 @@ describe('fit', () => {
     expect(lines.some((l) => /^epoch 1\/4 {2}step 1\/8 {2}loss \d/.test(l))).toBe(true);
   });
 
+  it('rejects bad epochs and scheduler_interval', async () => {
+    const { model, train_loader } = setup();
+    const base = {
+      optimizer: new SGD(model.parameters(), 0.1),
+      loss: F.cross_entropy,
+      train_loader,
+      progress: 'none' as const,
+    };
+    await expect(fit(model, { ...base, epochs: 1.5 })).rejects.toThrow(
+      'fit: epochs must be a non-negative integer, got 1.5',
+    );
+    await expect(fit(model, { ...base, epochs: 1, scheduler_interval: 'batch' as 'step' })).rejects.toThrow(
+      "scheduler_interval must be 'epoch' or 'step', got batch",
+    );
+  });
+
   it('steps a per-batch schedule (OneCycleLR) after every batch', async () => {
     const { model, train_loader } = setup();
     const optimizer = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });

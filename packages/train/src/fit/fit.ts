@@ -218,7 +218,12 @@ export async function fit(model: FitModel, options: FitOptions): Promise<EpochRe
     callbacks = [],
     checkpoint,
   } = options;
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
   const interval = options.scheduler_interval ?? 'epoch';
+  if (interval !== 'epoch' && interval !== 'step') {
+    throw new Error(`fit: scheduler_interval must be 'epoch' or 'step', got ${String(interval)}`);
+  }
   const reporter = createReporter(options.progress ?? 'auto', {
     log: options.log,
     log_every_n_steps: options.log_every_n_steps,
