@@ -2,8 +2,8 @@
  * The TensorFlow.js backend: host-side storage, computed by tfjs-core ops on whichever tfjs backend
  * is active (`@tensorflow/tfjs-backend-cpu` in Node). It is the portable reference the wasm backend
  * is differentially tested against, so it deliberately shares no arithmetic with the other backends
- * where tfjs has the op; geometry tfjs lacks (grouped or dilated conv gradients, padded/dilated or
- * ceil-mode pooling, pooling gradients) falls back to the inherited plain-TypeScript loops.
+ * where tfjs has the op; geometry tfjs lacks (grouped or dilated conv gradients, padded/dilated,
+ * ceil-mode or rectangular max pooling, pooling gradients) falls back to the plain-TypeScript loops.
  *
  * tfjs is loaded lazily: in Node through `require` (its ESM build cannot be side-effect imported by
  * bare Node, and its CommonJS build registers the cpu kernels on require; it prints a banner on
@@ -14,6 +14,7 @@ import type { TypedArray } from '../dtype.js';
 import { contiguousStrides as contiguous } from '../shape.js';
 import type {
   BackendName,
+  BatchNormDims,
   BinaryOp,
   Conv2dGeometry,
   MatrixOperand,
@@ -244,6 +245,123 @@ export class TfjsBackend extends HostBackend {
       return log
         ? tf.sub(g, tf.mul(tf.exp(yt), tf.sum(g, 1, true)))
         : tf.mul(yt, tf.sub(g, tf.sum(tf.mul(g, yt), 1, true)));
+    });
+  }
+
+  /** A [n, c, s] batch-norm operand, or a per-channel vector broadcastable against it. */
+  private bn(st: Storage, d: BatchNormDims): TF.Tensor {
+    const shape = [d.n, d.c, d.s];
+    return this.input({ storage: st, shape, strides: contiguous(shape), offset: 0 });
+  }
+
+  private channel(st: Storage | null, d: BatchNormDims, fill: number): TF.Tensor {
+    if (!st) return this.tf.fill([1, d.c, 1], fill);
+    return this.input({ storage: st, shape: [1, d.c, 1], strides: [d.c, 1, 1], offset: 0 });
+  }
+
+  private vectorOut(st: Storage, d: BatchNormDims, make: () => TF.Tensor): void {
+    this.output({ storage: st, shape: [d.c], strides: [1], offset: 0 }, () => this.tf.reshape(make(), [d.c]));
+  }
+
+  override batchNormTrain(
+    x: Storage,
+    y: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    saveMean: Storage,
+    saveInvstd: Storage,
+    running: { mean: Storage; var: Storage; momentum: number } | null,
+    eps: number,
+  ): void {
+    const tf = this.tf;
+    const variance = this.alloc('f32', dims.c);
+    this.vectorOut(saveMean, dims, () => tf.moments(this.bn(x, dims), [0, 2], true).mean);
+    this.vectorOut(variance, dims, () => tf.moments(this.bn(x, dims), [0, 2], true).variance);
+    this.vectorOut(saveInvstd, dims, () => tf.rsqrt(tf.add(this.channel(variance, dims, 1), eps)));
+    this.batchNormEvalWith(x, y, dims, weight, bias, saveMean, saveInvstd);
+    if (running) {
+      // running stats use the unbiased variance: var * count / (count - 1)
+      const count = dims.n * dims.s;
+      const m = saveMean.data;
+      const v = variance.data;
+      const rm = running.mean.data;
+      const rv = running.var.data;
+      const k = running.momentum;
+      for (let c = 0; c < dims.c; c++) {
+        rm[c] = (1 - k) * rm[c]! + k * m[c]!;
+        rv[c] = (1 - k) * rv[c]! + (k * v[c]! * count) / (count - 1);
+      }
+    }
+  }
+
+  /** y = (x - mean) * invstd * w + b with per-channel storages. */
+  private batchNormEvalWith(
+    x: Storage,
+    y: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    mean: Storage,
+    invstd: Storage,
+  ): void {
+    const tf = this.tf;
+    const shape = [dims.n, dims.c, dims.s];
+    this.output({ storage: y, shape, strides: contiguous(shape), offset: 0 }, () =>
+      tf.add(
+        tf.mul(
+          tf.mul(tf.sub(this.bn(x, dims), this.channel(mean, dims, 0)), this.channel(invstd, dims, 1)),
+          this.channel(weight, dims, 1),
+        ),
+        this.channel(bias, dims, 0),
+      ),
+    );
+  }
+
+  override batchNormEval(
+    x: Storage,
+    y: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    bias: Storage | null,
+    mean: Storage,
+    variance: Storage,
+    eps: number,
+  ): void {
+    const invstd = this.alloc('f32', dims.c);
+    this.vectorOut(invstd, dims, () => this.tf.rsqrt(this.tf.add(this.channel(variance, dims, 1), eps)));
+    this.batchNormEvalWith(x, y, dims, weight, bias, mean, invstd);
+  }
+
+  override batchNormBackward(
+    dy: Storage,
+    x: Storage,
+    dims: BatchNormDims,
+    weight: Storage | null,
+    mean: Storage,
+    invstd: Storage,
+    dx: Storage | null,
+    dweight: Storage | null,
+    dbias: Storage | null,
+    training: boolean,
+  ): void {
+    const tf = this.tf;
+    const xhat = () =>
+      tf.mul(tf.sub(this.bn(x, dims), this.channel(mean, dims, 0)), this.channel(invstd, dims, 1));
+    if (dweight) this.vectorOut(dweight, dims, () => tf.sum(tf.mul(this.bn(dy, dims), xhat()), [0, 2]));
+    if (dbias) this.vectorOut(dbias, dims, () => tf.sum(this.bn(dy, dims), [0, 2]));
+    if (!dx) return;
+    const shape = [dims.n, dims.c, dims.s];
+    this.output({ storage: dx, shape, strides: contiguous(shape), offset: 0 }, () => {
+      const g = this.bn(dy, dims);
+      const scale = tf.mul(this.channel(invstd, dims, 1), this.channel(weight, dims, 1));
+      if (!training) return tf.mul(g, scale);
+      const h = xhat();
+      const centered = tf.sub(
+        tf.sub(g, tf.mean(g, [0, 2], true)),
+        tf.mul(h, tf.mean(tf.mul(g, h), [0, 2], true)),
+      );
+      return tf.mul(scale, centered);
     });
   }
 
