@@ -29,6 +29,20 @@ export function schemeColor(scheme: string, all: string[]): string {
 
 type Extract = (run: RunRecord) => { x: number; y: number }[];
 
+/**
+ * Log scale when the positive values span more than two decades (e.g. `uniform01`'s initial loss
+ * in the millions next to ln 10 = 2.3), so that one exploding scheme does not flatten the others.
+ */
+export function autoScale(series: Series[]): 'linear' | 'log' {
+  const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter((y) => Number.isFinite(y) && y > 0);
+  return ys.length > 0 && Math.max(...ys) / Math.min(...ys) > 100 ? 'log' : 'linear';
+}
+
+/** A spec with its y scale chosen by {@link autoScale}. */
+function autoScaled(spec: ChartSpec): ChartSpec {
+  return { ...spec, yScale: autoScale(spec.series) };
+}
+
 /** Mean line plus std band per scheme for one extracted series; reference runs dashed, no band. */
 function seriesOf(runs: RunRecord[], reference: RunRecord[], extract: Extract, markers: boolean): Series[] {
   const schemes = [...new Set([...runs, ...reference].map((r) => r.scheme))];
@@ -98,12 +112,12 @@ export function figures(runs: RunRecord[], reference: RunRecord[]): Figure[] {
     [
       'train-loss',
       `Training cross-entropy averaged over each logging window. ${seeds}${dashed}`,
-      {
+      autoScaled({
         title: 'Training loss',
         xLabel: 'step',
         yLabel: 'cross-entropy',
         series: seriesOf(runs, reference, (r) => r.steps.map((s) => ({ x: s.step, y: s.loss })), false),
-      },
+      }),
     ],
     [
       'test-accuracy',
@@ -119,12 +133,12 @@ export function figures(runs: RunRecord[], reference: RunRecord[]): Figure[] {
     [
       'test-loss',
       `Cross-entropy on the test split after each epoch; epoch 0 is at initialisation. ${seeds}${dashed}`,
-      {
+      autoScaled({
         title: 'Test loss',
         xLabel: 'epoch',
         yLabel: 'cross-entropy',
         series: seriesOf(runs, reference, perEpoch('test_loss'), true),
-      },
+      }),
     ],
     [
       'activation-std-init',

@@ -103,7 +103,7 @@ function depthTable(runs: RunRecord[]): string {
     rows,
     'num',
   )}
-<p>At initialisation, on the fixed batch. “Trains” means the final test loss is at least 5% below the loss at initialisation.</p>`;
+<p>At initialisation, on the fixed batch. “Trains” means the final test loss is at least 5% below both the loss at initialisation and ln 10 (chance).</p>`;
 }
 
 /** Per-layer statistics at initialisation, averaged across seeds, one table per scheme. */

@@ -60,7 +60,7 @@ describe('summarise', () => {
 });
 
 describe('trains', () => {
-  it('needs the final test loss 5% below the initial one', () => {
+  it('needs the final test loss 5% below the initial one and below chance', () => {
     const run = (initial: number, final: number) =>
       ({
         init: { test_loss: initial, test_acc: 0.1 },
@@ -69,5 +69,6 @@ describe('trains', () => {
     expect(trains(run(2.3, 2.0))).toBe(true);
     expect(trains(run(2.3, 2.25))).toBe(false);
     expect(trains(run(2.3, Number.NaN))).toBe(false);
+    expect(trains(run(6e6, 2.29))).toBe(false);
   });
 });

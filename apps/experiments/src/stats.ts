@@ -29,8 +29,10 @@ export function stepsToAccuracy(run: RunRecord, threshold: number): number | und
 }
 
 /**
- * Whether a run learnt anything: its final test loss is at least 5% below the loss at
- * initialisation (chance-level cross-entropy is ln 10 = 2.303; a stalled net stays there).
+ * Whether a run learnt anything: its final test loss is at least 5% below both the loss at
+ * initialisation and ln 10 = 2.303, the loss of predicting every digit with probability 1/10. The
+ * second bound keeps a scheme whose initial loss is huge (uniform01) from counting as learning
+ * merely because it fell back to chance.
  *
  * @example
  * ```ts
@@ -39,7 +41,8 @@ export function stepsToAccuracy(run: RunRecord, threshold: number): number | und
  */
 export function trains(run: RunRecord): boolean {
   const last = run.history[run.history.length - 1];
-  return last !== undefined && Number.isFinite(last.test_loss) && last.test_loss < 0.95 * run.init.test_loss;
+  const baseline = Math.min(run.init.test_loss, Math.LN10);
+  return last !== undefined && Number.isFinite(last.test_loss) && last.test_loss < 0.95 * baseline;
 }
 
 /** One row of the per-scheme summary. */
