@@ -1,10 +1,13 @@
 /**
  * Times one training step (forward, backward, SGD update) of the tutorial's MNIST CNN at batch 64
- * on a @minidl/tensor backend, using only tensor ops. Prints the median of several steps after
- * warm-up, and a per-op-family breakdown of the forward pass.
+ * on a @minidl/tensor backend, using only tensor ops, and prints the median of several steps after
+ * warm-up. Where the project's PyTorch venv exists (.venv/bin/python), the same step is timed in
+ * PyTorch (tensor_cnn_step_torch.py, same thread count) and the ratio printed.
  *
- *   npx tsx --conditions=@minidl/source tools/bench/tensor-cnn-step.ts [wasm|js|tfjs] [--json]
+ *   node --conditions=@minidl/source --import tsx tools/bench/tensor-cnn-step.ts [wasm|js|tfjs] [--json]
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as torch from '@minidl/tensor';
 
 const backend = (process.argv[2] ?? 'wasm') as torch.BackendName;
@@ -12,7 +15,11 @@ const json = process.argv.includes('--json');
 torch.set_backend(backend);
 torch.manual_seed(0);
 
-const param = (shape: number[], fan: number) => torch.randn(shape).mul(Math.sqrt(2 / fan)).requires_grad_();
+const param = (shape: number[], fan: number) =>
+  torch
+    .randn(shape)
+    .mul(Math.sqrt(2 / fan))
+    .requires_grad_();
 const w1 = param([16, 1, 3, 3], 9);
 const b1 = torch.zeros([16], { requires_grad: true });
 const w2 = param([32, 16, 3, 3], 144);
@@ -58,5 +65,29 @@ for (let i = 0; i < runs + 2; i++) {
 }
 times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;
-const result = { backend, batch: 64, stepMs: +median.toFixed(1), samplesPerSec: Math.round((64 / median) * 1000) };
-console.log(json ? JSON.stringify(result) : `${backend}: ${result.stepMs} ms/step (median of ${times.length}), ${result.samplesPerSec} samples/s`);
+const result: Record<string, unknown> = {
+  backend,
+  batch: 64,
+  stepMs: +median.toFixed(1),
+  samplesPerSec: Math.round((64 / median) * 1000),
+};
+const python = new URL('../../.venv/bin/python', import.meta.url);
+if (existsSync(python)) {
+  const threads = String(
+    (torch.ones([1]).backend as unknown as { kernels?: { threads: number } }).kernels?.threads ?? 1,
+  );
+  const script = new URL('./tensor_cnn_step_torch.py', import.meta.url).pathname;
+  const ref = JSON.parse(execFileSync(python.pathname, [script, threads], { encoding: 'utf8' })) as {
+    stepMs: number;
+  };
+  result.pytorchStepMs = ref.stepMs;
+  result.ratioToPytorch = +(median / ref.stepMs).toFixed(2);
+}
+console.log(
+  json
+    ? JSON.stringify(result)
+    : `${backend}: ${result.stepMs} ms/step (median of ${times.length}), ${result.samplesPerSec} samples/s` +
+        (result.pytorchStepMs === undefined
+          ? ''
+          : `; PyTorch ${result.pytorchStepMs} ms/step, ratio ${result.ratioToPytorch}x`),
+);
