@@ -34,6 +34,7 @@ export type ForwardHook = (module: Module, args: any[], output: any) => any;
 
 /** What `register_forward_hook` returns: `remove()` unregisters the hook (PyTorch's `RemovableHandle`). */
 export interface RemovableHandle {
+  /** Unregisters the hook; calling it again does nothing. */
   remove(): void;
 }
 

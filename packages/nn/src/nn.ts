@@ -12,9 +12,12 @@
 export * as init from '@minidl/init';
 export * as functional from './functional/index.js';
 export {
+  type ForwardHook,
+  type ForwardPreHook,
   type IncompatibleKeys,
   Module,
   type NamedOptions,
+  type RemovableHandle,
   type StateDict,
 } from './module.js';
 export { LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './modules/activation.js';
