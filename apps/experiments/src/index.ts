@@ -30,7 +30,7 @@ export {
   UsageError,
 } from './options.js';
 export { writeOutputs } from './output.js';
-export { autoScale, type Figure, figures, schemeColor } from './plots.js';
+export { type Figure, figures, schemeColor, withOffScaleLosses } from './plots.js';
 export { pngFont, svgToPng } from './png.js';
 export { ProgressBar, type ProgressInfo, progressLine } from './progress.js';
 export type {

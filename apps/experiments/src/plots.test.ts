@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { syntheticTrainer } from '../test/synthetic-trainer.js';
 import { libraryVersions, runConfigOf } from './config.js';
 import { parseOptions } from './options.js';
-import { autoScale, figures, schemeColor } from './plots.js';
+import { figures, schemeColor, withOffScaleLosses } from './plots.js';
 import type { RunRecord } from './record.js';
 import { BUILTIN_SCHEMES } from './schemes.js';
 import { PALETTE } from './svg-chart.js';
@@ -41,10 +41,20 @@ describe('figures', () => {
     expect(figs[3]!.svg).toContain('>layer.0</text>');
   });
 
-  it('switches loss plots to a log scale when one scheme’s loss is orders of magnitude off', () => {
-    const series = (ys: number[]) => [{ label: 's', color: '#000', points: ys.map((y, x) => ({ x, y })) }];
-    expect(autoScale(series([2.3, 1.2, 0.4]))).toBe('linear');
-    expect(autoScale(series([6e6, 2.3, 2.3]))).toBe('log');
+  it('fits loss plots to the readable values and names a scheme whose loss explodes', () => {
+    const line = (label: string, ys: number[]) => ({
+      label,
+      color: '#000',
+      points: ys.map((y, x) => ({ x, y })),
+    });
+    const spec = { title: 'Loss', xLabel: 'step', yLabel: 'ce', series: [line('kaiming', [2.3, 1.2, 0.4])] };
+    expect(withOffScaleLosses(spec)).toBe(spec);
+    const clipped = withOffScaleLosses({
+      ...spec,
+      series: [...spec.series, line('uniform01', [2.3e6, 2.31, Number.NaN])],
+    });
+    expect(clipped.title).toBe('Loss (off the scale: uniform01 up to 2.3e6)');
+    expect(clipped.yDomain).toEqual([0, 3]);
   });
 
   it('gives each built-in scheme its own colour, user schemes the next ones', () => {

@@ -6,7 +6,7 @@
 import { SCHEMES } from './options.js';
 import type { RunRecord } from './record.js';
 import { bandOf } from './stats.js';
-import { type ChartSpec, lineChart, PALETTE, type Series } from './svg-chart.js';
+import { type ChartSpec, formatTick, lineChart, PALETTE, type Series } from './svg-chart.js';
 
 /** One named figure: its file stem and its SVG. */
 export interface Figure {
@@ -29,18 +29,36 @@ export function schemeColor(scheme: string, all: string[]): string {
 
 type Extract = (run: RunRecord) => { x: number; y: number }[];
 
-/**
- * Log scale when the positive values span more than two decades (e.g. `uniform01`'s initial loss
- * in the millions next to ln 10 = 2.3), so that one exploding scheme does not flatten the others.
- */
-export function autoScale(series: Series[]): 'linear' | 'log' {
-  const ys = series.flatMap((s) => s.points.map((p) => p.y)).filter((y) => Number.isFinite(y) && y > 0);
-  return ys.length > 0 && Math.max(...ys) / Math.min(...ys) > 100 ? 'log' : 'linear';
-}
+/** A loss above three times chance level (3 ln 10 = 6.9) counts as off the scale. */
+const OFF_SCALE_LOSS = 3 * Math.LN10;
 
-/** A spec with its y scale chosen by {@link autoScale}. */
-function autoScaled(spec: ChartSpec): ChartSpec {
-  return { ...spec, yScale: autoScale(spec.series) };
+/**
+ * Keeps a loss chart readable when a scheme's loss explodes (`uniform01` starts in the millions):
+ * the y range is fitted to the other values and the title names the series left off the scale,
+ * with their maximum. A log scale would squash the interesting range (0.1-2.3) instead.
+ *
+ * @example
+ * ```ts
+ * withOffScaleLosses({ title: 'Training loss', ... }).title; // 'Training loss (off the scale: uniform01 up to 2.3e6)'
+ * ```
+ */
+export function withOffScaleLosses(spec: ChartSpec): ChartSpec {
+  const finite = (ys: number[]) => ys.filter(Number.isFinite);
+  const off = spec.series.filter((s) => finite(s.points.map((p) => p.y)).some((y) => y > OFF_SCALE_LOSS));
+  if (off.length === 0) return spec;
+  const inRange = finite(spec.series.flatMap((s) => s.points.map((p) => p.y))).filter(
+    (y) => y <= OFF_SCALE_LOSS,
+  );
+  const top = inRange.length > 0 ? Math.max(...inRange) : Math.LN10;
+  const names = off.map(
+    (s) =>
+      `${s.label} up to ${formatTick(Number(Math.max(...finite(s.points.map((p) => p.y))).toPrecision(2)))}`,
+  );
+  return {
+    ...spec,
+    title: `${spec.title} (off the scale: ${names.join(', ')})`,
+    yDomain: [0, Math.ceil(top * 1.1 * 2) / 2],
+  };
 }
 
 /** Mean line plus std band per scheme for one extracted series; reference runs dashed, no band. */
@@ -112,7 +130,7 @@ export function figures(runs: RunRecord[], reference: RunRecord[]): Figure[] {
     [
       'train-loss',
       `Training cross-entropy averaged over each logging window. ${seeds}${dashed}`,
-      autoScaled({
+      withOffScaleLosses({
         title: 'Training loss',
         xLabel: 'step',
         yLabel: 'cross-entropy',
@@ -133,7 +151,7 @@ export function figures(runs: RunRecord[], reference: RunRecord[]): Figure[] {
     [
       'test-loss',
       `Cross-entropy on the test split after each epoch; epoch 0 is at initialisation. ${seeds}${dashed}`,
-      autoScaled({
+      withOffScaleLosses({
         title: 'Test loss',
         xLabel: 'epoch',
         yLabel: 'cross-entropy',
