@@ -4,7 +4,7 @@
  * error, no page error and no failed request. Screenshots go to docs/.screenshots/ for a human look.
  *
  * Needs `npm run docs` first (the nx `test` target depends on the `docs` target) and
- * /usr/bin/chromium. Without Chromium the test is skipped with a message, unless
+ * /usr/bin/chromium (or MINIDL_CHROMIUM). Without Chromium the test is skipped with a message, unless
  * MINIDL_REQUIRE_BROWSER=1 (set by CI, which installs it), where a missing browser is a failure.
  */
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -13,7 +13,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium; MINIDL_CHROMIUM names another Chromium binary. */
+const CHROMIUM = process.env.MINIDL_CHROMIUM ?? '/usr/bin/chromium';
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const site = join(docsDir, 'site');
 const shots = join(docsDir, '.screenshots');
