@@ -5,9 +5,9 @@
  * Run: `npx tsx --conditions=@minidl/source examples/bn-cnn.ts` (in packages/nn).
  */
 import { pathToFileURL } from 'node:url';
+import { F, nn } from '@minidl/nn';
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
-import { F, nn } from '../src/index.js';
 
 /** Python's `class CNN(nn.Module)` of the sample (conv1, conv2, conv2_bn, dense1, dense1_bn, dense2). */
 export class CNN extends nn.Module {

@@ -5,9 +5,9 @@
  * Run: `npx tsx --conditions=@minidl/source examples/custom-net.ts` (in packages/nn).
  */
 import { pathToFileURL } from 'node:url';
+import { F, nn } from '@minidl/nn';
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
-import { F, nn } from '../src/index.js';
 
 const init = nn.init;
 
