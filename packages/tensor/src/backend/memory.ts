@@ -13,6 +13,33 @@ type NodeBuiltins = {
   vm?: { runInNewContext(code: string): unknown };
 };
 
+/** A FinalizationRegistry, possibly with V8's `cleanupSome` (runs due callbacks synchronously). */
+export type Finalizer<T> = FinalizationRegistry<T> & { cleanupSome?: () => void };
+
+/**
+ * A FinalizationRegistry whose callbacks can also be run synchronously right after a forced GC,
+ * so memory is returned even inside a long synchronous loop. V8 implements
+ * `FinalizationRegistry.prototype.cleanupSome` behind `--harmony-weak-refs-with-cleanup-some`;
+ * set at runtime, the flag applies to contexts created afterwards, so the registry's constructor
+ * is taken from a fresh `vm` context. Elsewhere (browsers, future V8 without the flag) this is a
+ * plain registry and callbacks run between event-loop turns.
+ */
+export function makeFinalizer<T>(callback: (held: T) => void): Finalizer<T> {
+  const v8 = nodeBuiltin<NodeBuiltins['v8']>('node:v8');
+  const vm = nodeBuiltin<NodeBuiltins['vm']>('node:vm');
+  if (v8 && vm) {
+    try {
+      v8.setFlagsFromString('--harmony-weak-refs-with-cleanup-some');
+      const Registry = vm.runInNewContext('FinalizationRegistry') as typeof FinalizationRegistry;
+      const registry = new Registry<T>(callback) as Finalizer<T>;
+      if (typeof registry.cleanupSome === 'function') return registry;
+    } catch {
+      // fall through to the standard registry
+    }
+  }
+  return new FinalizationRegistry<T>(callback);
+}
+
 function nodeBuiltin<T>(name: string): T | undefined {
   const p = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   return p?.getBuiltinModule?.(name) as T | undefined;

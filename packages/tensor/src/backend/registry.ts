@@ -101,6 +101,11 @@ export interface MemoryStats {
   liveBlocks: number;
   /** How many times the allocator asked V8 for a garbage collection. */
   gcRequests: number;
+  /**
+   * Whether dead tensors' memory is returned right after a forced GC, even inside a synchronous
+   * loop (Node: V8's `cleanupSome`); otherwise only between event-loop turns.
+   */
+  syncFinalization: boolean;
 }
 
 /**

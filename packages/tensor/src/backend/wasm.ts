@@ -21,7 +21,7 @@ import {
   type View,
 } from './backend.js';
 import { HostBackend } from './host.js';
-import { GcPressure } from './memory.js';
+import { type Finalizer, GcPressure, gcFunction, makeFinalizer } from './memory.js';
 
 /** Our unary ops that have a float32 kernel of the same meaning (and name). */
 const KERNEL_UNARY = new Set<UnaryOp>([
@@ -113,7 +113,7 @@ export class WasmBackend extends HostBackend {
   override readonly name: BackendName = 'wasm';
   readonly kernels: Kernels;
   /** Frees a block when its Storage is collected (the callback runs in a later task). */
-  private readonly finalizer: FinalizationRegistry<Block>;
+  private readonly finalizer: Finalizer<Block>;
   private readonly blockOf = new WeakMap<Storage, Block>();
   private readonly pressure = new GcPressure();
 
@@ -121,7 +121,7 @@ export class WasmBackend extends HostBackend {
     super();
     const { kernels, ...load } = options;
     this.kernels = kernels ?? loadKernels(load);
-    this.finalizer = new FinalizationRegistry((block: Block) => this.freeBlock(block));
+    this.finalizer = makeFinalizer((block: Block) => this.freeBlock(block));
   }
 
   private freeBlock(block: Block): void {
@@ -139,30 +139,44 @@ export class WasmBackend extends HostBackend {
       memoryBytes: s.memoryBytes,
       liveBlocks: s.liveBlocks,
       gcRequests: this.pressure.collections,
+      syncFinalization: typeof this.finalizer.cleanupSome === 'function',
     };
   }
 
   override alloc(kind: StorageKind, length: number): Storage {
     const bytes = length * kindBytes(kind);
+    // collect first, so blocks of dead tensors can serve this request
+    if (this.pressure.allocated(bytes, this.kernels.stats().bytesInUse)) this.finalizer.cleanupSome?.();
     let ptr: number;
     try {
       ptr = this.kernels.alloc(bytes);
-    } catch (e) {
-      const s = this.kernels.stats();
-      throw new RangeError(
-        `wasm memory exhausted allocating ${bytes} bytes with ${(s.bytesInUse / 2 ** 20).toFixed(1)} MiB held by live tensors ` +
-          `(${(e as Error).message}). Tensors are freed when garbage-collected, and finalizers only run between ` +
-          'event-loop turns: a long synchronous loop must yield (e.g. `await new Promise((r) => setImmediate(r))` ' +
-          'per step, as the DataLoader does), and code must not keep references to old tensors.',
-      );
+    } catch {
+      // out of memory: dead tensors may still hold blocks; collect and retry once
+      gcFunction()?.();
+      this.finalizer.cleanupSome?.();
+      ptr = this.allocOrExplain(bytes);
     }
-    this.pressure.allocated(bytes, this.kernels.stats().bytesInUse);
     const storage = new Storage(this, kind, length, ptr);
     const block: Block = { ptr, freed: false };
     this.finalizer.register(storage, block, block);
     this.blockOf.set(storage, block);
     noteAllocation(storage);
     return storage;
+  }
+
+  private allocOrExplain(bytes: number): number {
+    try {
+      return this.kernels.alloc(bytes);
+    } catch (e) {
+      const s = this.kernels.stats();
+      throw new RangeError(
+        `wasm memory exhausted allocating ${bytes} bytes with ${(s.bytesInUse / 2 ** 20).toFixed(1)} MiB held by live tensors ` +
+          `(${(e as Error).message}). Tensors are freed when garbage-collected; where finalizers cannot run ` +
+          'synchronously (browsers) they only run between event-loop turns, so a long synchronous loop must yield ' +
+          '(e.g. `await new Promise((r) => setImmediate(r))` per step, as the DataLoader does), and code must not ' +
+          'keep references to old tensors.',
+      );
+    }
   }
 
   release(storage: Storage): void {
