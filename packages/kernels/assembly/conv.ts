@@ -49,8 +49,8 @@ const NCQ = 512;
 const NCX = 128;
 
 /**
- * Visits the in-image part of row p of col over q in [q0, q1): calls back per maximal run of output
- * columns on one output row. Implemented inline by the three users below through `mode`:
+ * Walks row p = (ci, kh, kw) of col over q in [q0, q1), one output row at a time, splitting each
+ * into left padding, in-image run and right padding, and does one of three things (`mode`):
  *   0: pack forward B panels (dst index = ((q-q0)>>4)*panel + ((q-q0)&15))
  *   1: pack weight-gradient B panels (dst index = (q-q0)*NR)
  *   2: col2im: plane[...] += src[q - q0]

@@ -295,7 +295,7 @@ export function macroKernel(
   }
 }
 
-/** C = alpha*beta-free epilogue when K === 0: C = beta*C + bias, then ReLU. */
+/** The whole GEMM when K === 0 (no products): C = beta*C + bias, then ReLU. */
 function scaleOnly(M: i32, N: i32, beta: f32, c: usize, ldc: i32, flags: i32, bias: usize): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
