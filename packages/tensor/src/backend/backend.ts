@@ -36,7 +36,11 @@ export class Storage {
     readonly handle: number | TypedArray,
   ) {}
 
-  /** A typed array over the elements (for wasm, a fresh view of the current memory). */
+  /**
+   * A typed array over the elements (for wasm, a fresh view of the current memory). Take it after
+   * allocating any tensor you need: an allocation may grow wasm memory, which detaches earlier
+   * views of a single-threaded memory.
+   */
   get data(): TypedArray {
     return this.backend.view(this);
   }
