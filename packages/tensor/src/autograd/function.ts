@@ -45,7 +45,7 @@ export type Grads = Tensor | null | (Tensor | null)[];
  * without recording; `backward` returns one gradient per forward argument (null for non-tensors or
  * inputs that need none) and runs without recording too. Tensors created during backward (and the
  * incoming gradient) are freed when `backward()` ends, except gradients accumulated into leaves:
- * do not keep them (clone into a tensor made outside backward if needed). No double backward.
+ * do not keep them (copy values out with `toFloat32Array()` if needed). No double backward.
  *
  * @example
  * ```ts
