@@ -174,6 +174,27 @@ describe('reductions', () => {
   });
 });
 
+describe('matmul operand layouts', () => {
+  it('multiplies transposed, broadcast and permuted operands like their dense copies', () => {
+    torch.manual_seed(3);
+    const a = torch.randn([3, 4]);
+    const b = torch.randn([4, 5]);
+    const layouts: [string, torch.Tensor, torch.Tensor][] = [
+      ['transposed', a.t().contiguous().t(), b.t().contiguous().t()],
+      ['expanded rows', torch.randn([1, 4]).expand(3, 4), b],
+      ['batch permuted', torch.randn([3, 2, 4]).permute(1, 0, 2), b],
+      ['expanded columns', a, torch.randn([4, 1]).expand(4, 5)],
+    ];
+    for (const [name, x, y] of layouts) {
+      const expected = x.contiguous().matmul(y.contiguous()).toFloat32Array();
+      const actual = x.matmul(y).toFloat32Array();
+      actual.forEach((v, i) => {
+        expect(Math.abs(v - expected[i]!), name).toBeLessThan(1e-5);
+      });
+    }
+  });
+});
+
 describe('autograd semantics', () => {
   it('accumulates gradients into leaves across backward calls', () => {
     const x = T([1, 2, 3], { requires_grad: true });
