@@ -2,7 +2,7 @@ import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
 import { describe, expect, it } from 'vitest';
 import { loadFixture } from '../test/helpers.js';
-import { nn } from './index.js';
+import { F, nn } from './index.js';
 
 /** A model written the way a PyTorch user writes one: fields, constructor assignments, a buffer. */
 class Net extends nn.Module {
@@ -225,6 +225,13 @@ describe('devices', () => {
     expect(net.buffers().every((b) => b.device === 'js')).toBe(true);
     expect(net.state_dict()['head.1.running_var']!.tolist()).toEqual(before['head.1.running_var']!.tolist());
     expect(net.forward(torch.ones([2, 4]).to('js')).device).toBe('js');
+    // ops that make helper tensors (loss targets, padding) make them where the input lives
+    const conv = new nn.Conv2d(1, 1, 2, { padding: 'same' }).to('js');
+    expect(conv.forward(torch.ones([1, 1, 3, 3]).to('js')).device).toBe('js');
+    const logits = torch.randn([2, 3]).to('js');
+    const target = torch.tensor([0, 2], { dtype: 'int64' }).to('js');
+    expect(F.cross_entropy(logits, target, { label_smoothing: 0.1 }).device).toBe('js');
+    expect(F.avg_pool2d(torch.ones([1, 1, 4, 4]).to('js'), 2, { divisor_override: 3 }).device).toBe('js');
     net.to(torch.get_backend());
   });
 });

@@ -26,7 +26,7 @@ class PadBottomRight extends torch.autograd.Function {
     const [n, c, h, w] = x.shape as [number, number, number, number];
     ctx.h = h;
     ctx.w = w;
-    const out = torch.zeros([n, c, h + bottom, w + right]);
+    const out = torch.zeros([n, c, h + bottom, w + right], { device: x.device });
     out.narrow(2, 0, h).narrow(3, 0, w).copy_(x);
     return out;
   }

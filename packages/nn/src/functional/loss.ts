@@ -16,7 +16,7 @@
  * `(N, d1, ..., dk)`.
  */
 
-import type { Tensor } from '@minidl/tensor';
+import type { BackendName, Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
 import { namedArgs, type PyArgs } from '../args.js';
 import { warnOnce } from '../warn.js';
@@ -73,13 +73,14 @@ function checkTargetShape(input: Tensor, target: Tensor): void {
 /**
  * Per target position: the class index to pick (0 where ignored, any valid index works there), the
  * weight of the target's class (0 where ignored), their sum, and a mask of the counted (not ignored)
- * positions. Out-of-range targets are errors.
+ * positions, as tensors on the input's backend. Out-of-range targets are errors.
  */
 function targetWeights(
   target: Tensor,
   classes: number,
   weight: Tensor | null | undefined,
   ignoreIndex: number,
+  device: BackendName,
 ): { index: Tensor; weights: Tensor; total: number; counted: Tensor } {
   if (target.dtype === 'float32' || target.dtype === 'bool') {
     throw new Error(`expected scalar type Long but found ${target.dtype === 'bool' ? 'Bool' : 'Float'}`);
@@ -105,10 +106,10 @@ function targetWeights(
     total += weights[i]!;
   }
   return {
-    index: torch.tensor(index, { dtype: 'int64' }),
-    weights: torch.tensor(weights),
+    index: torch.tensor(index, { dtype: 'int64', device }),
+    weights: torch.tensor(weights, { device }),
     total,
-    counted: torch.tensor(counted),
+    counted: torch.tensor(counted, { device }),
   };
 }
 
@@ -134,6 +135,7 @@ export function nll_loss(
     classes,
     options.weight,
     options.ignore_index ?? -100,
+    input.device,
   );
   const losses = rows.gather(1, index.unsqueeze(1)).squeeze(1).mul(weights).neg();
   if (reduction === 'none') return losses.reshape(target.shape as number[]);
@@ -191,7 +193,13 @@ export function cross_entropy(
   // PyTorch's cross_entropy_loss_label_smoothing, on rows of log-probabilities.
   const reduction = checkReduction(options.reduction ?? 'mean');
   const { rows, classes } = classRows(logp);
-  const { total, counted } = targetWeights(target, classes, options.weight, options.ignore_index ?? -100);
+  const { total, counted } = targetWeights(
+    target,
+    classes,
+    options.weight,
+    options.ignore_index ?? -100,
+    input.device,
+  );
   const perClass = options.weight ? rows.mul(options.weight) : rows;
   const smooth = perClass.sum(1).neg().mul(counted);
   let reduced: Tensor;

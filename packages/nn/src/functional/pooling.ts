@@ -106,5 +106,5 @@ export function avg_pool2d(
       sizes[i * ow + j] = (Math.min(hs + kh, h + ph) - hs) * (Math.min(ws + kw, w + pw) - ws);
     }
   }
-  return avg.mul(torch.tensor(sizes).view([oh, ow]).div(divisor));
+  return avg.mul(torch.tensor(sizes, { device: input.device }).view([oh, ow]).div(divisor));
 }
