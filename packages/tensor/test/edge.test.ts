@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import * as torch from '../src/index.js';
+
+describe('edge shapes on every backend', () => {
+  for (const backend of ['wasm', 'tfjs', 'js'] as const) {
+    it(`empty and 0-dim tensors (${backend})`, () => {
+      torch.set_backend(backend);
+      try {
+        const e = torch.zeros([0, 3]);
+        expect(e.add(1).shape).toEqual([0, 3]);
+        expect(e.sum().item()).toBe(0);
+        expect(e.sum(0).tolist()).toEqual([0, 0, 0]);
+        expect(e.matmul(torch.ones([3, 2])).shape).toEqual([0, 2]);
+        expect(
+          torch
+            .zeros([2, 0])
+            .matmul(torch.zeros([0, 3]))
+            .tolist(),
+        ).toEqual([
+          [0, 0, 0],
+          [0, 0, 0],
+        ]);
+        const s = torch.tensor(3.5, { requires_grad: true });
+        expect(s.shape).toEqual([]);
+        const y = s.mul(s);
+        y.backward();
+        expect(s.grad!.item()).toBe(7);
+        expect(
+          torch
+            .tensor(2.5)
+            .add(torch.ones([2]))
+            .tolist(),
+        ).toEqual([3.5, 3.5]);
+      } finally {
+        torch.set_backend('wasm');
+      }
+    });
+  }
+});
