@@ -19,6 +19,10 @@ describe('shape helpers', () => {
     expect(() => broadcastShapes([2, 3], [4])).toThrow(
       'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1',
     );
+    // torch.zeros(2, 3) + torch.zeros(3, 2) names the rightmost mismatch
+    expect(() => broadcastShapes([2, 3], [3, 2])).toThrow(
+      '(3) must match the size of tensor b (2) at non-singleton dimension 1',
+    );
   });
 
   it('wraps negative dims and rejects out-of-range ones with PyTorch wording', () => {

@@ -61,7 +61,8 @@ export function formatShape(shape: Shape): string {
 export function broadcastShapes(a: Shape, b: Shape): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
-  for (let i = 0; i < rank; i++) {
+  // Right to left, as ATen's infer_size: the message names the rightmost mismatching dimension.
+  for (let i = rank - 1; i >= 0; i--) {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
