@@ -14,6 +14,5 @@
  * ```
  * @packageDocumentation
  */
-export { convOutputSize, poolOutputSize, type WindowGeometry } from './conv-shape.js';
 export * as F from './functional/index.js';
 export * as nn from './nn.js';
