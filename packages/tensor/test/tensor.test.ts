@@ -274,6 +274,12 @@ describe('autograd semantics', () => {
     expect(w.grad!.tolist()).toEqual([2, 2]);
   });
 
+  it('names dtype mismatches as PyTorch does', () => {
+    expect(() => torch.zeros([2, 3]).matmul(torch.zeros([3, 2], { dtype: 'int64' }))).toThrow(
+      'expected m1 and m2 to have the same dtype, but got: float != long int',
+    );
+  });
+
   it('in-place arithmetic broadcasts into self, checks shapes and bumps versions', () => {
     const x = torch.zeros([2, 3]);
     x.add_(T([1, 2, 3], { dtype: 'float32' }));

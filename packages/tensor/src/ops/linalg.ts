@@ -3,12 +3,16 @@
  * dims broadcast) and their gradients. Transposed operands reach the kernel as strides, not copies.
  */
 import type { MatrixOperand } from '../backend/backend.js';
+import type { DType } from '../dtype.js';
 import { broadcastShapes, formatShape, numel, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, attach, backendOf, broadcastView, contiguousData } from './core.js';
 import { add } from './elementwise.js';
 import { sumTo } from './reduce.js';
 import { makeView, reshape, squeeze, t, transpose, unsqueeze } from './views.js';
+
+/** The C type names PyTorch's matmul dtype error prints. */
+const C_TYPE: Record<DType, string> = { float32: 'float', int64: 'long int', int32: 'int', bool: 'bool' };
 
 /** Describes `x` (already expanded to [...batch, rows, cols]) as one strided batch of matrices. */
 function operand(x: Tensor, batch: Shape): MatrixOperand {
@@ -90,7 +94,9 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.dtype !== 'float32' || b.dtype !== 'float32') {
-    throw new TypeError(`expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
+    throw new TypeError(
+      `expected m1 and m2 to have the same dtype, but got: ${C_TYPE[a.dtype]} != ${C_TYPE[b.dtype]}`,
+    );
   }
   if (a.ndim === 0 || b.ndim === 0) {
     throw new Error(
