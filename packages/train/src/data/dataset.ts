@@ -74,15 +74,15 @@ export function gatherRows(rows: HostRows, indices: readonly number[]): Tensor {
  *
  * @example
  * ```ts
- * const ds = new data.TensorDataset(x, y); // x: [N, 4], y: [N]
+ * const ds = new data.TensorDataset(x, y); // x: [N, 4], y: [N]; batches are typed [Tensor, Tensor]
  * const [xi, yi] = ds.__getitem__(0);        // shapes [4] and []
  * ```
  */
-export class TensorDataset extends Dataset<Tensor[], Tensor[]> {
-  readonly tensors: Tensor[];
+export class TensorDataset<T extends Tensor[] = Tensor[]> extends Dataset<T, T> {
+  readonly tensors: T;
   private rows: HostRows[] | undefined;
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...tensors: T) {
     super();
     if (tensors.length === 0) throw new Error('TensorDataset needs at least one tensor');
     const n = tensors[0]!.shape[0];
@@ -97,13 +97,13 @@ export class TensorDataset extends Dataset<Tensor[], Tensor[]> {
     return this.rows;
   }
 
-  __getitem__(index: number): Tensor[] {
+  __getitem__(index: number): T {
     const n = this.__len__();
     if (!Number.isInteger(index) || index < -n || index >= n) {
       throw new RangeError(`index ${index} is out of bounds for dimension 0 with size ${n}`);
     }
     const i = index < 0 ? index + n : index;
-    return this.host().map((r) => gatherRows(r, [i]).view(r.rowShape));
+    return this.host().map((r) => gatherRows(r, [i]).view(r.rowShape)) as T;
   }
 
   __len__(): number {
@@ -111,8 +111,8 @@ export class TensorDataset extends Dataset<Tensor[], Tensor[]> {
   }
 
   /** The batch of rows `indices` of every tensor: `[x[indices], y[indices], ...]`. */
-  override __getitems__(indices: readonly number[]): Tensor[] {
-    return this.host().map((r) => gatherRows(r, indices));
+  override __getitems__(indices: readonly number[]): T {
+    return this.host().map((r) => gatherRows(r, indices)) as T;
   }
 }
 

@@ -40,11 +40,8 @@ function setup(shuffleSeed: number | null = 0) {
     batch_size: 8,
     shuffle: true,
     generator: shuffleSeed === null ? undefined : new Generator().manual_seed(shuffleSeed),
-  }) as DataLoader<Tensor[], [Tensor, Tensor]>;
-  const val_loader = new DataLoader(new TensorDataset(valX, valY), { batch_size: 16 }) as DataLoader<
-    Tensor[],
-    [Tensor, Tensor]
-  >;
+  });
+  const val_loader = new DataLoader(new TensorDataset(valX, valY), { batch_size: 16 });
   return { model, train_loader, val_loader };
 }
 
@@ -131,7 +128,7 @@ describe('fit', () => {
     values[2 * 19] = Number.NaN; // sample 19 is in batch 3 (0-based 2) without shuffling
     const loader = new DataLoader(new TensorDataset(tensor(values).view([60, 2]), trainY), {
       batch_size: 8,
-    }) as DataLoader<Tensor[], [Tensor, Tensor]>;
+    });
     const optimizer = new SGD(model.parameters(), { lr: 0.1 });
     const run = fit(model, {
       optimizer,
