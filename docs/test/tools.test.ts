@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { kernelTable } from '../../tools/docs/bench-tables.js';
 import { checkSite } from '../../tools/docs/check-links.js';
@@ -213,7 +214,9 @@ describe('snapshotMarkdown', () => {
 
 describe('the site configuration', () => {
   it('lists every guide in docs/guides, in reading order, as a project document', () => {
-    const config = JSON.parse(readFileSync(join(docsDir, 'typedoc.json'), 'utf8')) as {
+    // typedoc.json has comments: read it the way TypeScript reads tsconfig files.
+    const text = readFileSync(join(docsDir, 'typedoc.json'), 'utf8');
+    const config = ts.parseConfigFileTextToJson('typedoc.json', text).config as {
       projectDocuments: string[];
     };
     const onDisk = readdirSync(join(docsDir, 'guides')).filter((f) => f.endsWith('.md'));
