@@ -41,6 +41,11 @@ describe('positional and keyword forms agree', () => {
       () => kaiming_uniform_(empty([5, 5]), { a: 0.3 }),
     ],
     [
+      'kaiming_uniform_ with a omitted positionally',
+      () => kaiming_uniform_(empty([5, 5]), undefined, { a: 0.3 }),
+      () => kaiming_uniform_(empty([5, 5]), { a: 0.3 }),
+    ],
+    [
       'kaiming_normal_',
       () => kaiming_normal_(empty([5, 5]), 0.3, { mode: 'fan_out' }),
       () => kaiming_normal_(empty([5, 5]), { a: 0.3, mode: 'fan_out' }),

@@ -2,7 +2,7 @@
  * The plain fills of torch.nn.init: `uniform_`, `normal_`, `constant_`, `ones_`, `zeros_`.
  */
 import { no_grad, type Tensor } from '@minidl/tensor';
-import { type GeneratorOptions, generatorOption } from './tensor-io.js';
+import { type GeneratorOptions, generatorOption, keywordArgs } from './tensor-io.js';
 
 /** Keyword form of {@link uniform_}'s arguments. */
 export interface UniformOptions extends GeneratorOptions {
@@ -41,7 +41,7 @@ export function uniform_<T extends Tensor>(
   b = 1.0,
   options: GeneratorOptions = {},
 ): T {
-  const o: UniformOptions = typeof a === 'object' ? a : { ...options, a, b };
+  const o = keywordArgs<UniformOptions>(a, { a, b }, options);
   no_grad(() => tensor.uniform_(o.a ?? 0.0, o.b ?? 1.0, generatorOption(o)));
   return tensor;
 }
@@ -66,7 +66,7 @@ export function normal_<T extends Tensor>(
   std = 1.0,
   options: GeneratorOptions = {},
 ): T {
-  const o: NormalOptions = typeof mean === 'object' ? mean : { ...options, mean, std };
+  const o = keywordArgs<NormalOptions>(mean, { mean, std }, options);
   no_grad(() => tensor.normal_(o.mean ?? 0.0, o.std ?? 1.0, generatorOption(o)));
   return tensor;
 }

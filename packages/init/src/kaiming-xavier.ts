@@ -5,8 +5,7 @@
 import type { Tensor } from '@minidl/tensor';
 import { normal_, uniform_ } from './basic.js';
 import { type KaimingOptions, kaiming_std, uniform_bound, xavier_std } from './schemes.js';
-import { type GeneratorOptions, hasZeroDim } from './tensor-io.js';
-import { warn } from './warn.js';
+import { type GeneratorOptions, keywordArgs, skipZeroElement } from './tensor-io.js';
 
 /** Keyword arguments of the Kaiming functions: `{ a, mode, nonlinearity, generator }`. */
 export interface KaimingInitOptions extends KaimingOptions, GeneratorOptions {}
@@ -15,20 +14,6 @@ export interface KaimingInitOptions extends KaimingOptions, GeneratorOptions {}
 export interface XavierInitOptions extends GeneratorOptions {
   /** Scaling factor, e.g. `calculate_gain('tanh')`. Default 1. */
   gain?: number;
-}
-
-function kaimingArgs(
-  a: number | KaimingInitOptions | undefined,
-  options: KaimingInitOptions,
-): KaimingInitOptions {
-  return typeof a === 'object' ? a : { ...options, ...(a === undefined ? {} : { a }) };
-}
-
-function xavierArgs(
-  gain: number | XavierInitOptions | undefined,
-  options: XavierInitOptions,
-): XavierInitOptions {
-  return typeof gain === 'object' ? gain : { ...options, ...(gain === undefined ? {} : { gain }) };
 }
 
 /**
@@ -57,11 +42,8 @@ export function kaiming_uniform_<T extends Tensor>(
   a?: number | KaimingInitOptions,
   options: KaimingInitOptions = {},
 ): T {
-  const o = kaimingArgs(a, options);
-  if (hasZeroDim(tensor)) {
-    warn('Initializing zero-element tensors is a no-op');
-    return tensor;
-  }
+  const o = keywordArgs(a, { a }, options);
+  if (skipZeroElement(tensor)) return tensor;
   const bound = uniform_bound(kaiming_std(tensor, o));
   return uniform_(tensor, -bound, bound, o);
 }
@@ -86,11 +68,8 @@ export function kaiming_normal_<T extends Tensor>(
   a?: number | KaimingInitOptions,
   options: KaimingInitOptions = {},
 ): T {
-  const o = kaimingArgs(a, options);
-  if (hasZeroDim(tensor)) {
-    warn('Initializing zero-element tensors is a no-op');
-    return tensor;
-  }
+  const o = keywordArgs(a, { a }, options);
+  if (skipZeroElement(tensor)) return tensor;
   return normal_(tensor, 0, kaiming_std(tensor, o), o);
 }
 
@@ -115,7 +94,7 @@ export function xavier_uniform_<T extends Tensor>(
   gain?: number | XavierInitOptions,
   options: XavierInitOptions = {},
 ): T {
-  const o = xavierArgs(gain, options);
+  const o = keywordArgs(gain, { gain }, options);
   const bound = uniform_bound(xavier_std(tensor, o.gain ?? 1.0));
   return uniform_(tensor, -bound, bound, o);
 }
@@ -137,6 +116,6 @@ export function xavier_normal_<T extends Tensor>(
   gain?: number | XavierInitOptions,
   options: XavierInitOptions = {},
 ): T {
-  const o = xavierArgs(gain, options);
+  const o = keywordArgs(gain, { gain }, options);
   return normal_(tensor, 0, xavier_std(tensor, o.gain ?? 1.0), o);
 }

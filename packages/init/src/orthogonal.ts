@@ -4,7 +4,7 @@
 import type { Tensor } from '@minidl/tensor';
 import { orthonormalColumns } from './qr.js';
 import { default_generator, type Generator, normalSamples } from './rng.js';
-import { type GeneratorOptions, writeValues } from './tensor-io.js';
+import { type GeneratorOptions, keywordArgs, writeValues } from './tensor-io.js';
 
 const f32 = Math.fround;
 
@@ -66,7 +66,7 @@ export function orthogonal_<T extends Tensor>(
   gain: number | OrthogonalOptions = 1,
   options: GeneratorOptions = {},
 ): T {
-  const o: OrthogonalOptions = typeof gain === 'object' ? gain : { ...options, gain };
+  const o = keywordArgs<OrthogonalOptions>(gain, { gain }, options);
   if (tensor.dim() < 2) throw new Error('Only tensors with 2 or more dimensions are supported');
   if (tensor.numel() === 0) return tensor;
   const rows = tensor.shape[0]!;

@@ -3,7 +3,7 @@
  */
 import type { Tensor } from '@minidl/tensor';
 import { default_generator, type Generator, type Layout, normalSamples, randpermList } from './rng.js';
-import { type GeneratorOptions, writeValues } from './tensor-io.js';
+import { type GeneratorOptions, keywordArgs, writeValues } from './tensor-io.js';
 
 /** Keyword form of {@link sparse_}'s optional arguments. */
 export interface SparseOptions extends GeneratorOptions {
@@ -59,7 +59,7 @@ export function sparse_<T extends Tensor>(
   std: number | SparseOptions = 0.01,
   options: GeneratorOptions = {},
 ): T {
-  const o: SparseOptions = typeof std === 'object' ? std : { ...options, std };
+  const o = keywordArgs<SparseOptions>(std, { std }, options);
   if (tensor.dim() !== 2) throw new Error('Only tensors with 2 dimensions are supported');
   return writeValues(tensor, sparseValues(o.generator ?? default_generator, tensor, sparsity, o.std ?? 0.01));
 }

@@ -4,6 +4,7 @@
  */
 
 import { type Generator, no_grad, type Tensor, tensor } from '@minidl/tensor';
+import { warn } from './warn.js';
 
 /** The optional generator every random init function takes, as PyTorch's `generator=` keyword. */
 export interface GeneratorOptions {
@@ -20,9 +21,33 @@ export function writeValues<T extends Tensor>(t: T, values: Float32Array): T {
   return t;
 }
 
-/** Whether any dimension of `t` is 0 (PyTorch's `0 in tensor.shape`). */
-export function hasZeroDim(t: Tensor): boolean {
-  return t.shape.includes(0);
+/**
+ * PyTorch's early return in `kaiming_uniform_` / `kaiming_normal_` (`if 0 in tensor.shape`): a
+ * tensor with a zero dimension is left unchanged with PyTorch's warning. True when `t` is one, so
+ * the caller returns it untouched. (The Xavier functions have no such guard in PyTorch and stay
+ * silent.)
+ */
+export function skipZeroElement(t: Tensor): boolean {
+  if (!t.shape.includes(0)) return false;
+  warn('Initializing zero-element tensors is a no-op');
+  return true;
+}
+
+/**
+ * The keyword arguments of an init function whose leading optional parameters PyTorch users pass
+ * either positionally or by name: `kaiming_uniform_(w, 0.2)` and `kaiming_uniform_(w, { a: 0.2 })`.
+ * When `first` (the first of those parameters) is the keyword object it is used as is; otherwise
+ * the positional values given (undefined ones skipped, so defaults and `options` still apply)
+ * override the trailing `options`.
+ */
+export function keywordArgs<O extends object>(
+  first: number | O | undefined,
+  positional: { [K in keyof O]?: unknown },
+  options: O,
+): O {
+  if (typeof first === 'object') return first;
+  const given = Object.entries(positional).filter(([, v]) => v !== undefined);
+  return { ...options, ...Object.fromEntries(given) };
 }
 
 /** The `{ generator }` option for the Tensor fills (which take no null). */

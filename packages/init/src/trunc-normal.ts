@@ -6,7 +6,7 @@
 import type { Tensor } from '@minidl/tensor';
 import { normCdf } from './erf.js';
 import { default_generator, type Generator, type Layout, normalSamples, uniformSamples } from './rng.js';
-import { type GeneratorOptions, writeValues } from './tensor-io.js';
+import { type GeneratorOptions, keywordArgs, writeValues } from './tensor-io.js';
 import { warn } from './warn.js';
 
 const f32 = Math.fround;
@@ -132,7 +132,7 @@ export function trunc_normal_<T extends Tensor>(
   b = 2.0,
   options: GeneratorOptions = {},
 ): T {
-  const o: TruncNormalOptions = typeof mean === 'object' ? mean : { ...options, mean, std, a, b };
+  const o = keywordArgs<TruncNormalOptions>(mean, { mean, std, a, b }, options);
   const params = { mean: o.mean ?? 0.0, std: o.std ?? 1.0, a: o.a ?? -2.0, b: o.b ?? 2.0 };
   return writeValues(tensor, truncNormalSamples(o.generator ?? default_generator, tensor, params));
 }

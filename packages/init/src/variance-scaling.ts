@@ -5,9 +5,8 @@
 import type { Tensor } from '@minidl/tensor';
 import { normal_, uniform_ } from './basic.js';
 import { calculate_fan_in_and_fan_out, type ShapeLike } from './fan.js';
-import { type GeneratorOptions, hasZeroDim } from './tensor-io.js';
+import { type GeneratorOptions, skipZeroElement } from './tensor-io.js';
 import { trunc_normal_ } from './trunc-normal.js';
-import { warn } from './warn.js';
 
 /**
  * Standard deviation of N(0, 1) truncated to [-2, 2]: `sqrt(1 - 4 phi(2) / (2 Phi(2) - 1))`.
@@ -89,10 +88,7 @@ export function variance_scaling_<T extends Tensor>(tensor: T, options: Variance
   if (!DISTRIBUTIONS.includes(distribution)) {
     throw new RangeError(`invalid distribution for variance scaling initializer: ${distribution}`);
   }
-  if (hasZeroDim(tensor)) {
-    warn('Initializing zero-element tensors is a no-op');
-    return tensor;
-  }
+  if (skipZeroElement(tensor)) return tensor;
   const variance = variance_scaling_variance(tensor, options);
   if (distribution === 'truncated_normal') {
     const std = Math.sqrt(variance) / TRUNCATED_NORMAL_STD;
