@@ -6,6 +6,7 @@ import {
   type ParamGroup,
   type ParamState,
   type Params,
+  requireNonNegative,
 } from './optimizer.js';
 
 /** Options of {@link Adam} and {@link AdamW}, with PyTorch's names. */
@@ -61,13 +62,12 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 
   protected validate(g: ParamGroup<AdamOptions>): void {
-    if (!(g.lr >= 0)) throw new Error(`Invalid learning rate: ${g.lr}`);
-    if (!(g.eps >= 0)) throw new Error(`Invalid epsilon value: ${g.eps}`);
+    requireNonNegative(g, 'lr', 'eps');
     if (!(g.betas[0] >= 0 && g.betas[0] < 1))
       throw new Error(`Invalid beta parameter at index 0: ${g.betas[0]}`);
     if (!(g.betas[1] >= 0 && g.betas[1] < 1))
       throw new Error(`Invalid beta parameter at index 1: ${g.betas[1]}`);
-    if (!(g.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${g.weight_decay}`);
+    requireNonNegative(g, 'weight_decay');
   }
 
   protected initState(g: ParamGroup<AdamOptions>, n: number): ParamState {

@@ -163,6 +163,10 @@ describe('Optimizer', () => {
     expect(() => new SGD([p], { lr: 0.1, nesterov: true })).toThrow('Nesterov momentum requires a momentum');
     expect(() => new Adam([p], { betas: [1, 0.9] })).toThrow('Invalid beta parameter at index 0: 1');
     expect(() => new RMSprop([p], { alpha: -0.1 })).toThrow('Invalid alpha value: -0.1');
+    expect(() => new Adam([p], 0.1, { eps: -1e-8 })).toThrow('Invalid epsilon value: -1e-8');
+    expect(() => new SGD([p], 0.1, { momentum: -0.9 })).toThrow('Invalid momentum value: -0.9');
+    expect(() => new AdamW([p], { weight_decay: -0.5 })).toThrow('Invalid weight_decay value: -0.5');
+    expect(() => new SGD([p], Number.NaN)).toThrow('Invalid learning rate: NaN');
     expect(() => new SGD([], { lr: 0.1 })).toThrow('optimizer got an empty parameter list');
     expect(() => new SGD([{ params: [p] }, { params: [p] }], { lr: 0.1 })).toThrow(
       'some parameters appear in more than one parameter group',

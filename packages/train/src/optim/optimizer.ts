@@ -34,6 +34,20 @@ export function optionsOf<O extends { lr: number }>(
   return typeof first === 'number' ? { ...rest, lr: first } : { ...first, ...rest };
 }
 
+/** PyTorch's hyperparameter names in its "Invalid ..." messages (`Invalid learning rate: -1`). */
+const HYPERPARAMETER_LABELS: Record<string, string> = { lr: 'learning rate', eps: 'epsilon value' };
+
+/**
+ * Throws PyTorch's `Invalid <name>: <value>` error for the first of `keys` whose value in `group`
+ * is negative (or NaN), in the order given, which callers keep as PyTorch's constructor checks them.
+ */
+export function requireNonNegative<O extends object>(group: O, ...keys: (keyof O & string)[]): void {
+  for (const key of keys) {
+    const value = group[key] as number;
+    if (!(value >= 0)) throw new Error(`Invalid ${HYPERPARAMETER_LABELS[key] ?? `${key} value`}: ${value}`);
+  }
+}
+
 /** A parameter group: its parameters and its complete options (defaults filled in). */
 export type ParamGroup<O> = O & { params: Tensor[]; [extra: string]: unknown };
 

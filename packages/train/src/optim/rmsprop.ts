@@ -6,6 +6,7 @@ import {
   type ParamGroup,
   type ParamState,
   type Params,
+  requireNonNegative,
 } from './optimizer.js';
 
 /** Options of {@link RMSprop}, with PyTorch's names and defaults. */
@@ -58,11 +59,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
   }
 
   protected validate(g: ParamGroup<RMSpropOptions>): void {
-    if (!(g.lr >= 0)) throw new Error(`Invalid learning rate: ${g.lr}`);
-    if (!(g.eps >= 0)) throw new Error(`Invalid epsilon value: ${g.eps}`);
-    if (!(g.momentum >= 0)) throw new Error(`Invalid momentum value: ${g.momentum}`);
-    if (!(g.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${g.weight_decay}`);
-    if (!(g.alpha >= 0)) throw new Error(`Invalid alpha value: ${g.alpha}`);
+    requireNonNegative(g, 'lr', 'eps', 'momentum', 'weight_decay', 'alpha');
   }
 
   protected initState(g: ParamGroup<RMSpropOptions>, n: number): ParamState {

@@ -6,6 +6,7 @@ import {
   type ParamGroup,
   type ParamState,
   type Params,
+  requireNonNegative,
 } from './optimizer.js';
 
 /** Options of {@link SGD}, with PyTorch's names and defaults. */
@@ -59,9 +60,7 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected validate(g: ParamGroup<SGDOptions>): void {
-    if (!(g.lr >= 0)) throw new Error(`Invalid learning rate: ${g.lr}`);
-    if (!(g.momentum >= 0)) throw new Error(`Invalid momentum value: ${g.momentum}`);
-    if (!(g.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${g.weight_decay}`);
+    requireNonNegative(g, 'lr', 'momentum', 'weight_decay');
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) {
       throw new Error('Nesterov momentum requires a momentum and zero dampening');
     }
