@@ -35,7 +35,7 @@ export function exampleCompilerOptions(tsconfigPath: string): ts.CompilerOptions
 
 /**
  * Every error the compiler finds in the examples' own code (errors in a `continue` block's prefix are
- * reported once, at the block they belong to).
+ * reported once, at the block they belong to), and configuration errors.
  */
 export function typecheckExamples(
   examples: ReadonlyArray<Example & { path: string }>,
@@ -46,12 +46,14 @@ export function typecheckExamples(
   const errors: ExampleError[] = [];
   for (const diag of ts.getPreEmitDiagnostics(program)) {
     const message = ts.flattenDiagnosticMessageText(diag.messageText, '\n');
-    const example = diag.file ? byPath.get(resolve(diag.file.fileName)) : undefined;
-    if (!diag.file || diag.start === undefined || !example) {
-      // An error outside the examples (a package's source, a config): still a failure, shown as is.
-      errors.push({ at: diag.file?.fileName ?? '(compiler options)', message });
+    if (!diag.file) {
+      // A configuration error: nothing compiled as intended.
+      errors.push({ at: '(compiler options)', message });
       continue;
     }
+    // Errors inside a package's own source are its typecheck target's to report, not the guides'.
+    const example = byPath.get(resolve(diag.file.fileName));
+    if (!example || diag.start === undefined) continue;
     const { line, character } = diag.file.getLineAndCharacterOfPosition(diag.start);
     const lineInBlock = line - example.prefixLines;
     if (lineInBlock < 0) continue;
