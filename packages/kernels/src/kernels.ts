@@ -183,7 +183,7 @@ function checkCount(name: string, n: number): void {
 export class Kernels {
   /** The wasm memory holding every tensor (shared between threads when `threads > 1`). */
   readonly memory: WebAssembly.Memory;
-  /** Raw wasm exports, for callers that need a kernel without a wrapper. */
+  /** @internal Raw wasm exports (assembly/index.ts), for tests and benchmarks that call a kernel directly. */
   readonly exports: KernelExports;
   /** The allocator behind {@link alloc} and {@link free}. */
   readonly heap: WasmHeap;
