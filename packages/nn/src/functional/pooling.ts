@@ -17,6 +17,27 @@ export interface AvgPoolOptions extends AvgPool2dOptions {
 }
 
 /**
+ * The parameters after `kernel_size` that `F.avg_pool2d` and `nn.AvgPool2d` take positionally: the
+ * same names in the same order in both (unlike max pooling, whose module swaps `return_indices`
+ * and `ceil_mode`).
+ */
+export type AvgPoolPositional = [
+  stride: Pair | null,
+  padding: Pair,
+  ceil_mode: boolean,
+  count_include_pad: boolean,
+  divisor_override: number | null,
+];
+/** The names of {@link AvgPoolPositional}, for `namedArgs`. */
+export const AVG_POOL_POSITIONAL = [
+  'stride',
+  'padding',
+  'ceil_mode',
+  'count_include_pad',
+  'divisor_override',
+] as const;
+
+/**
  * Max pooling over NCHW (or CHW). `stride` defaults to the kernel size; `ceil_mode` rounds the
  * output size up. With `return_indices: true` returns `[output, indices]` (flat h*w positions).
  *
@@ -72,24 +93,9 @@ export function max_pool2d(input: Tensor, kernel_size: Pair, ...args: unknown[])
 export function avg_pool2d(
   input: Tensor,
   kernel_size: Pair,
-  ...args: PyArgs<
-    [
-      stride: Pair | null,
-      padding: Pair,
-      ceil_mode: boolean,
-      count_include_pad: boolean,
-      divisor_override: number | null,
-    ],
-    AvgPoolOptions
-  >
+  ...args: PyArgs<AvgPoolPositional, AvgPoolOptions>
 ): Tensor {
-  const { divisor_override: divisor, ...o } = namedArgs<AvgPoolOptions>(args, [
-    'stride',
-    'padding',
-    'ceil_mode',
-    'count_include_pad',
-    'divisor_override',
-  ]);
+  const { divisor_override: divisor, ...o } = namedArgs<AvgPoolOptions>(args, AVG_POOL_POSITIONAL);
   if (divisor === undefined || divisor === null) return torch.avg_pool2d(input, kernel_size, o);
   if (divisor === 0) throw new Error('divisor must be not zero');
   const avg = torch.avg_pool2d(input, kernel_size, { ...o, count_include_pad: true });

@@ -2,7 +2,13 @@
 
 import type { MaxPool2dOptions, Pair, Tensor } from '@minidl/tensor';
 import { namedArgs, type PyArgs } from '../args.js';
-import { type AvgPoolOptions, avg_pool2d, max_pool2d } from '../functional/pooling.js';
+import {
+  AVG_POOL_POSITIONAL,
+  type AvgPoolOptions,
+  type AvgPoolPositional,
+  avg_pool2d,
+  max_pool2d,
+} from '../functional/pooling.js';
 import { Module } from '../module.js';
 import { pyBool, pyTuple } from '../pyformat.js';
 
@@ -95,27 +101,9 @@ export class AvgPool2d extends Module {
   readonly count_include_pad: boolean;
   readonly divisor_override: number | null;
 
-  constructor(
-    kernel_size: Pair,
-    ...args: PyArgs<
-      [
-        stride: Pair | null,
-        padding: Pair,
-        ceil_mode: boolean,
-        count_include_pad: boolean,
-        divisor_override: number | null,
-      ],
-      AvgPoolOptions
-    >
-  ) {
+  constructor(kernel_size: Pair, ...args: PyArgs<AvgPoolPositional, AvgPoolOptions>) {
     super();
-    const o = namedArgs<AvgPoolOptions>(args, [
-      'stride',
-      'padding',
-      'ceil_mode',
-      'count_include_pad',
-      'divisor_override',
-    ]);
+    const o = namedArgs<AvgPoolOptions>(args, AVG_POOL_POSITIONAL);
     this.kernel_size = kernel_size;
     this.stride = o.stride ?? kernel_size;
     this.padding = o.padding ?? 0;
