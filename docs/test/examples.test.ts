@@ -1,7 +1,8 @@
 /**
- * Every TypeScript example in the guides compiles against the packages as they are now, and the
- * examples marked `run` execute without throwing, so a renamed or changed API breaks this test rather
- * than the reader's copy-paste. Examples are written as modules to docs/.examples/ (git-ignored),
+ * Every TypeScript example in the guides (and in the packages' READMEs, which are the site's package
+ * pages) compiles against the packages as they are now, and the examples marked `run` execute without
+ * throwing and print what they promise, so a renamed or changed API breaks this test rather than the
+ * reader's copy-paste. Examples are written as modules to docs/.examples/ (git-ignored),
  * where a failure can be inspected.
  */
 import { readdirSync } from 'node:fs';
@@ -20,7 +21,11 @@ const guides = [
     .sort()
     .map((f) => join(guidesDir, f)),
 ];
-const examples = writeExamples(guides, join(docsDir, '.examples', 'guides'));
+/** The packages' READMEs are the site's package pages, so their examples are checked as well. */
+const readmes = ['kernels', 'tensor', 'init', 'nn', 'train'].map((p) =>
+  join(docsDir, '..', 'packages', p, 'README.md'),
+);
+const examples = writeExamples([...guides, ...readmes], join(docsDir, '.examples', 'guides'));
 
 describe('guide examples', () => {
   it('every guide has at least one checked TypeScript example', () => {

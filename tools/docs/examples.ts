@@ -11,7 +11,7 @@
  * Other languages (```` ```python ````, ```` ```sh ````) are prose and are not checked.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const TS_LANGS = new Set(['ts', 'typescript']);
 const FLAGS = new Set(['run', 'continue']);
@@ -96,9 +96,12 @@ export function toExamples(blocks: readonly CodeBlock[]): Example[] {
   return out;
 }
 
-/** The module file name an example is written to: `<guide>.L<line>.ts`, readable in error output. */
+/**
+ * The module file name an example is written to, `<folder>-<file>.L<line>.ts` (the folder keeps the
+ * packages' READMEs apart), readable in error output.
+ */
 export function exampleFileName(example: CodeBlock): string {
-  return `${basename(example.file, '.md')}.L${example.line}.ts`;
+  return `${basename(dirname(example.file))}-${basename(example.file, '.md')}.L${example.line}.ts`;
 }
 
 /** `console.log(expr); // => value`: a printed value the guide promises, checked when the block runs. */
