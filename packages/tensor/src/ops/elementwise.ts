@@ -201,6 +201,24 @@ function winnerWeight(a: Tensor, b: Tensor, op: 'gt' | 'lt'): Tensor {
 }
 
 /**
+ * `maximum` or `minimum`: the elementwise winner, whose backward sends each input the gradient
+ * where it wins and half of it on ties (PyTorch's `grad * where(a == b, 0.5, a > b)` in
+ * derivatives.yaml), summed back to the input's shape after broadcasting. NaN compares false both
+ * ways, so neither side gets a gradient there.
+ */
+function elementwiseWinner(a: Tensor, b: Tensor, op: 'maximum' | 'minimum'): Tensor {
+  const out = binaryRaw(op, a, b, promoteTypes(a.dtype, b.dtype));
+  const wins = op === 'maximum' ? 'gt' : 'lt';
+  const as = a.shape.slice();
+  const bs = b.shape.slice();
+  const name = op === 'maximum' ? 'MaximumBackward0' : 'MinimumBackward0';
+  return attach(out, name, [a, b], [a, b], (g, [x, y]) => [
+    sumTo(mul(g, winnerWeight(x!, y!, wins)), as),
+    sumTo(mul(g, winnerWeight(y!, x!, wins)), bs),
+  ]);
+}
+
+/**
  * Elementwise maximum (NaN propagates); ties split the gradient equally, as in PyTorch.
  *
  * @example
@@ -209,13 +227,7 @@ function winnerWeight(a: Tensor, b: Tensor, op: 'gt' | 'lt'): Tensor {
  * ```
  */
 export function maximum(a: Tensor, b: Tensor): Tensor {
-  const out = binaryRaw('maximum', a, b, promoteTypes(a.dtype, b.dtype));
-  const as = a.shape.slice();
-  const bs = b.shape.slice();
-  return attach(out, 'MaximumBackward0', [a, b], [a, b], (g, [x, y]) => [
-    sumTo(mul(g, winnerWeight(x!, y!, 'gt')), as),
-    sumTo(mul(g, winnerWeight(y!, x!, 'gt')), bs),
-  ]);
+  return elementwiseWinner(a, b, 'maximum');
 }
 
 /**
@@ -227,13 +239,7 @@ export function maximum(a: Tensor, b: Tensor): Tensor {
  * ```
  */
 export function minimum(a: Tensor, b: Tensor): Tensor {
-  const out = binaryRaw('minimum', a, b, promoteTypes(a.dtype, b.dtype));
-  const as = a.shape.slice();
-  const bs = b.shape.slice();
-  return attach(out, 'MinimumBackward0', [a, b], [a, b], (g, [x, y]) => [
-    sumTo(mul(g, winnerWeight(x!, y!, 'lt')), as),
-    sumTo(mul(g, winnerWeight(y!, x!, 'lt')), bs),
-  ]);
+  return elementwiseWinner(a, b, 'minimum');
 }
 
 /** Defines a unary op whose backward needs the input (`x`) or the output (`y`). */
