@@ -218,6 +218,21 @@ describe('autograd semantics', () => {
     expect(x.grad!.tolist()).toEqual([6, 10]);
   });
 
+  it('maximum/minimum split ties and give both inputs the gradient at NaN, as PyTorch', () => {
+    // PyTorch 2.13: maximum -> a.grad [0.5, 0, 1, 1], b.grad [0.5, 1, 1, 1];
+    // minimum -> a.grad [0.5, 1, 1, 1], b.grad [0.5, 0, 1, 1]
+    for (const [op, ga, gb] of [
+      [torch.maximum, [0.5, 0, 1, 1], [0.5, 1, 1, 1]],
+      [torch.minimum, [0.5, 1, 1, 1], [0.5, 0, 1, 1]],
+    ] as const) {
+      const a = torch.tensor([1, 2, Number.NaN, 3], { requires_grad: true });
+      const b = torch.tensor([1, 3, 1, Number.NaN], { requires_grad: true });
+      op(a, b).sum().backward();
+      expect(a.grad!.tolist()).toEqual(ga);
+      expect(b.grad!.tolist()).toEqual(gb);
+    }
+  });
+
   it('backward of a non-scalar takes a gradient', () => {
     const x = T([1, 2], { requires_grad: true });
     x.mul(3).backward(T([1, 10], { dtype: 'float32' }));

@@ -195,26 +195,31 @@ export function pow(a: Operand, b: Operand): Tensor {
   ]);
 }
 
-/** Element weights of a tie-splitting max/min backward: 1 where `a` wins, 0.5 on ties. */
-function winnerWeight(a: Tensor, b: Tensor, op: 'gt' | 'lt'): Tensor {
-  return add(binaryRaw(op, a, b, 'float32'), mul(binaryRaw('eq', a, b, 'float32'), 0.5));
+/**
+ * Element weights of a tie-splitting max/min backward for `a` against `b`: 0 where `a` loses
+ * (`loses(a, b)`), 0.5 on ties, 1 elsewhere, including wherever either side is NaN.
+ */
+function winnerWeight(a: Tensor, b: Tensor, loses: 'gt' | 'lt'): Tensor {
+  const lost = add(binaryRaw(loses, a, b, 'float32'), mul(binaryRaw('eq', a, b, 'float32'), 0.5));
+  return add(mul(lost, -1), 1);
 }
 
 /**
- * `maximum` or `minimum`: the elementwise winner, whose backward sends each input the gradient
- * where it wins and half of it on ties (PyTorch's `grad * where(a == b, 0.5, a > b)` in
- * derivatives.yaml), summed back to the input's shape after broadcasting. NaN compares false both
- * ways, so neither side gets a gradient there.
+ * `maximum` or `minimum`: the elementwise winner. Its backward is PyTorch's (derivatives.yaml,
+ * for maximum `where(a == b, grad / 2, grad).masked_fill_(a < b, 0)`): each input gets the gradient
+ * where it is not beaten and half of it on ties, summed back to its shape after broadcasting. A
+ * NaN compares false both ways, so where one appears both inputs get the full gradient, as in
+ * PyTorch.
  */
 function elementwiseWinner(a: Tensor, b: Tensor, op: 'maximum' | 'minimum'): Tensor {
   const out = binaryRaw(op, a, b, promoteTypes(a.dtype, b.dtype));
-  const wins = op === 'maximum' ? 'gt' : 'lt';
+  const loses = op === 'maximum' ? 'lt' : 'gt';
   const as = a.shape.slice();
   const bs = b.shape.slice();
   const name = op === 'maximum' ? 'MaximumBackward0' : 'MinimumBackward0';
   return attach(out, name, [a, b], [a, b], (g, [x, y]) => [
-    sumTo(mul(g, winnerWeight(x!, y!, wins)), as),
-    sumTo(mul(g, winnerWeight(y!, x!, wins)), bs),
+    sumTo(mul(g, winnerWeight(x!, y!, loses)), as),
+    sumTo(mul(g, winnerWeight(y!, x!, loses)), bs),
   ]);
 }
 
