@@ -206,6 +206,45 @@ describe('autograd semantics', () => {
     expect(x.mul(2).is_leaf).toBe(false);
   });
 
+  it('leaves keep a gradient the pass made without a copy, but never share one', () => {
+    for (const backend of ['wasm', 'js'] as const) {
+      const a = torch.ones([2, 3], { requires_grad: true, device: backend });
+      const b = torch.ones([2, 3], { requires_grad: true, device: backend });
+      const c = torch.ones([2, 3], { requires_grad: true, device: backend });
+      const copies: unknown[] = [];
+      const be = a.storage.backend;
+      const copy = be.copy;
+      be.copy = (src, dst) => {
+        copies.push(src);
+        copy.call(be, src, dst);
+      };
+      try {
+        // mul's gradients are fresh and dense; add hands the very same one to both operands
+        a.add(b).mul(c).sum().backward();
+      } finally {
+        be.copy = copy;
+      }
+      expect(a.grad!.storage).not.toBe(b.grad!.storage);
+      expect(copies.length).toBe(1); // a or b adopts the shared gradient, the other copies it
+      a.grad!.add_(1); // a private gradient: the other leaf's is unchanged
+      expect(b.grad!.tolist()).toEqual([
+        [1, 1, 1],
+        [1, 1, 1],
+      ]);
+      expect(c.grad!.tolist()).toEqual([
+        [2, 2, 2],
+        [2, 2, 2],
+      ]);
+      // a user-given gradient is never adopted
+      const x = torch.ones([2], { requires_grad: true, device: backend });
+      const g = torch.tensor([3, 4], { device: backend });
+      x.backward(g);
+      expect(x.grad!.storage).not.toBe(g.storage);
+      g.add_(1);
+      expect(x.grad!.tolist()).toEqual([3, 4]);
+    }
+  });
+
   it('retain_graph allows a second backward; ops without saved tensors never need it', () => {
     const x = T([1, 2], { requires_grad: true });
     const y = x.mul(x).sum();

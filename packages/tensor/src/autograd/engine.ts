@@ -3,7 +3,7 @@
  * each node, accumulates into leaves' `.grad`, then frees what the pass itself allocated and the
  * tensors the graph saved, so after `loss.backward()` only tensors the user holds stay alive.
  */
-import { collectAllocations, releaseStorages } from '../backend/allocations.js';
+import { allocatedInCollection, collectAllocations, releaseStorages } from '../backend/allocations.js';
 import type { Storage } from '../backend/backend.js';
 import type { Tensor } from '../tensor.js';
 import { no_grad } from './grad_mode.js';
@@ -16,16 +16,41 @@ export class AccumulateGrad extends Node {
   }
 
   apply(grad: Tensor): (Tensor | null)[] {
+    return this.accumulate(grad, false);
+  }
+
+  /**
+   * Accumulates `grad` into `.grad`. With `adopt`, a first gradient becomes `.grad` itself rather
+   * than a copy: the engine passes it when the gradient is a dense tensor that the backward pass
+   * allocated and no other leaf took (PyTorch's AccumulateGrad likewise steals a gradient nothing
+   * else references), which saves a copy and an allocation per parameter per step.
+   */
+  accumulate(grad: Tensor, adopt: boolean): (Tensor | null)[] {
     const v = this.variable;
     if (v.grad === null) {
-      // A private contiguous copy: the incoming gradient may be a broadcast view or shared with
-      // another input's gradient (add returns the same tensor for both operands).
-      v.grad = grad.clone();
+      // Otherwise a private contiguous copy: the incoming gradient may be a broadcast view or
+      // shared with another input's gradient (add returns the same tensor for both operands).
+      v.grad = adopt ? grad : grad.clone();
     } else {
       v.grad.add_(grad);
     }
     return [];
   }
+}
+
+/**
+ * Whether a leaf may keep `g` as its `.grad` without copying: a dense tensor over a whole storage
+ * that this backward pass allocated (so the user holds no reference to it) and that no other leaf
+ * already keeps (`kept`). Nodes never write into incoming gradients, so it is not modified later.
+ */
+function adoptable(g: Tensor, kept: Set<Storage>): boolean {
+  return (
+    g.offset === 0 &&
+    g.numel() === g.storage.length &&
+    g.is_contiguous() &&
+    !kept.has(g.storage) &&
+    allocatedInCollection(g.storage)
+  );
 }
 
 /** The node through which gradients of `t` flow: its grad_fn, or its leaf accumulator. */
@@ -70,7 +95,12 @@ export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): v
         const node = ready.pop()!;
         const g = pending.get(node);
         pending.delete(node);
-        const grads = g === undefined ? [] : node.apply(g);
+        const grads =
+          g === undefined
+            ? []
+            : node instanceof AccumulateGrad
+              ? node.accumulate(g, adoptable(g, leafGrads))
+              : node.apply(g);
         if (node instanceof AccumulateGrad && node.variable.grad !== null) {
           leafGrads.add(node.variable.grad.storage);
         }

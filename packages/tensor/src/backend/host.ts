@@ -4,6 +4,7 @@
  * kernels they do not accelerate (it works on any storage the subclass can expose as a typed array).
  */
 import type { StorageKind, TypedArray } from '../dtype.js';
+import { noteAllocation } from './allocations.js';
 import {
   type Backend,
   type BackendName,
@@ -82,7 +83,9 @@ export class HostBackend implements Backend {
         : kind === 'i32'
           ? new Int32Array(length)
           : new Uint8Array(length);
-    return new Storage(this, kind, length, data);
+    const storage = new Storage(this, kind, length, data);
+    noteAllocation(storage);
+    return storage;
   }
 
   view(storage: Storage): TypedArray {

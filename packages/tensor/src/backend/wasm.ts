@@ -253,6 +253,18 @@ export class WasmBackend extends HostBackend {
       super.binary(op, a, b, out, alpha);
       return;
     }
+    if (isDense(a) && isDense(b) && isDense(out)) {
+      // one contiguous run: the flat kernel splits it across threads (the strided one splits rows)
+      this.kernels.binary(
+        kop as 'add',
+        this.addr(a.storage, a.offset),
+        this.addr(b.storage, b.offset),
+        this.addr(out.storage, out.offset),
+        count(out.shape),
+        scale,
+      );
+      return;
+    }
     this.kernels.binaryStrided(
       kop as 'add',
       out.shape,
