@@ -5,7 +5,10 @@
  *
  * Updates run on flat float32 arrays of each parameter and gradient (views of their storage where
  * possible, see `param-io.ts`): the math is elementwise, and the arithmetic follows PyTorch's
- * single-tensor (CPU default) code path op by op, rounding as its float32 kernels do.
+ * single-tensor (CPU default) code path op by op, rounding as its float32 kernels do. One op cannot
+ * be matched to the bit: PyTorch's vectorised CPU `sqrt` is not correctly rounded on AVX-512
+ * builds (one ulp off for about 18% of inputs in torch 2.13), so Adam and RMSprop may differ from
+ * PyTorch by an ulp where SGD does not differ at all.
  */
 import { enable_grad, type Tensor } from '@minidl/tensor';
 import { readValues, stateTensor, tensorValues, writeValues } from './param-io.js';
