@@ -5,10 +5,23 @@
 import { readFileSync } from 'node:fs';
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 
 /** The backend tests start on, restored after a suite switches backends. */
 export const DEFAULT_BACKEND = torch.get_backend();
+
+/**
+ * One describe block per backend ('wasm', 'tfjs', 'js'), titled `<backend> backend: <title>`, each
+ * run with that backend set and the default restored after: every backend computes the same
+ * layers, so one table of PyTorch cases checks them all.
+ */
+export function describeEachBackend(title: string, body: () => void): void {
+  describe.each(['wasm', 'tfjs', 'js'] as const)(`%s backend: ${title}`, (backend) => {
+    beforeAll(() => torch.set_backend(backend));
+    afterAll(() => torch.set_backend(DEFAULT_BACKEND));
+    body();
+  });
+}
 
 /** A tensor as the fixture scripts store it. */
 export type Encoded = { shape: number[]; b64: string } | { shape: number[]; int: number[] };

@@ -4,10 +4,9 @@
  * statistics after one or more training steps.
  */
 import type { Tensor } from '@minidl/tensor';
-import * as torch from '@minidl/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { nn } from '../src/index.js';
-import { DEFAULT_BACKEND, decode, type Encoded, expectClose, loadFixture } from './helpers.js';
+import { decode, describeEachBackend, type Encoded, expectClose, loadFixture } from './helpers.js';
 
 interface LayerCase {
   name: string;
@@ -33,38 +32,30 @@ export function build(name: string, args: unknown[], kwargs: Record<string, unkn
   return Object.keys(kwargs).length > 0 ? new Ctor(...args, kwargs) : new Ctor(...args);
 }
 
-// Every backend computes the same layer: run the whole table on each (the default is restored after).
-describe.each(['wasm', 'tfjs', 'js'] as const)(
-  '%s backend: layers match PyTorch forward and backward',
-  (backend) => {
-    beforeAll(() => torch.set_backend(backend));
-    afterAll(() => torch.set_backend(DEFAULT_BACKEND));
-
-    for (const c of fixture.layers) {
-      // Layers whose tensor ops have not landed yet are reported as skipped, not silently dropped.
-      it.skipIf(!(c.module in nn))(c.name, () => {
-        const m = build(c.module, c.args, c.kwargs);
-        const loaded: Record<string, Tensor> = {};
-        for (const [k, v] of Object.entries({ ...c.params, ...c.buffers_before })) loaded[k] = decode(v);
-        const { missing_keys } = m.load_state_dict(loaded, { strict: false });
-        if (c.buffers_before) expect(missing_keys).toEqual([]);
-        m.train(c.mode === 'train');
-        let x: Tensor | undefined;
-        let y: Tensor | undefined;
-        c.steps.forEach((step, i) => {
-          x = decode(step.input).requires_grad_();
-          y = m.forward(x) as Tensor;
-          expectClose(y, step.output, `output of step ${i}`);
-        });
-        y!.backward(decode(c.grad_output));
-        expectClose(x!.grad!, c.input_grad, 'input grad');
-        const params = Object.fromEntries(m.named_parameters());
-        expect(Object.keys(params)).toEqual(Object.keys(c.param_grads));
-        for (const [k, g] of Object.entries(c.param_grads)) expectClose(params[k]!.grad!, g, `grad of ${k}`);
-        const buffers = Object.fromEntries(m.named_buffers());
-        expect(Object.keys(buffers)).toEqual(Object.keys(c.buffers_after));
-        for (const [k, b] of Object.entries(c.buffers_after)) expectClose(buffers[k]!, b, `buffer ${k}`);
+describeEachBackend('layers match PyTorch forward and backward', () => {
+  for (const c of fixture.layers) {
+    it(c.name, () => {
+      const m = build(c.module, c.args, c.kwargs);
+      const loaded: Record<string, Tensor> = {};
+      for (const [k, v] of Object.entries({ ...c.params, ...c.buffers_before })) loaded[k] = decode(v);
+      const { missing_keys } = m.load_state_dict(loaded, { strict: false });
+      if (c.buffers_before) expect(missing_keys).toEqual([]);
+      m.train(c.mode === 'train');
+      let x: Tensor | undefined;
+      let y: Tensor | undefined;
+      c.steps.forEach((step, i) => {
+        x = decode(step.input).requires_grad_();
+        y = m.forward(x) as Tensor;
+        expectClose(y, step.output, `output of step ${i}`);
       });
-    }
-  },
-);
+      y!.backward(decode(c.grad_output));
+      expectClose(x!.grad!, c.input_grad, 'input grad');
+      const params = Object.fromEntries(m.named_parameters());
+      expect(Object.keys(params)).toEqual(Object.keys(c.param_grads));
+      for (const [k, g] of Object.entries(c.param_grads)) expectClose(params[k]!.grad!, g, `grad of ${k}`);
+      const buffers = Object.fromEntries(m.named_buffers());
+      expect(Object.keys(buffers)).toEqual(Object.keys(c.buffers_after));
+      for (const [k, b] of Object.entries(c.buffers_after)) expectClose(buffers[k]!, b, `buffer ${k}`);
+    });
+  }
+});

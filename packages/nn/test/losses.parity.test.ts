@@ -4,10 +4,9 @@
  * value and the gradient with respect to the input.
  */
 import type { Tensor } from '@minidl/tensor';
-import * as torch from '@minidl/tensor';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { it } from 'vitest';
 import { nn } from '../src/index.js';
-import { DEFAULT_BACKEND, decode, type Encoded, expectClose, loadFixture } from './helpers.js';
+import { decode, describeEachBackend, type Encoded, expectClose, loadFixture } from './helpers.js';
 
 interface LossCase {
   loss: string;
@@ -26,28 +25,21 @@ function label(c: LossCase): string {
   return `${c.loss}(${opts.join(', ')}) on [${c.input.shape}] with ${'int' in c.target ? 'indices' : 'floats'}`;
 }
 
-// Every backend computes the same layer: run the whole table on each (the default is restored after).
-describe.each(['wasm', 'tfjs', 'js'] as const)(
-  '%s backend: losses match PyTorch value and input gradient',
-  (backend) => {
-    beforeAll(() => torch.set_backend(backend));
-    afterAll(() => torch.set_backend(DEFAULT_BACKEND));
-
-    for (const c of fixture.losses) {
-      it(label(c), () => {
-        const kwargs = Object.fromEntries(
-          Object.entries(c.kwargs).map(([k, v]) => [
-            k,
-            typeof v === 'object' && v !== null ? decode(v as Encoded) : v,
-          ]),
-        );
-        const Ctor = (nn as unknown as Record<string, new (o: unknown) => nn.Module>)[c.loss]!;
-        const x = decode(c.input).requires_grad_();
-        const out = new Ctor(kwargs).forward(x, decode(c.target)) as Tensor;
-        expectClose(out, c.output, 'loss');
-        out.backward(c.grad_output ? decode(c.grad_output) : undefined);
-        expectClose(x.grad!, c.input_grad, 'input grad');
-      });
-    }
-  },
-);
+describeEachBackend('losses match PyTorch value and input gradient', () => {
+  for (const c of fixture.losses) {
+    it(label(c), () => {
+      const kwargs = Object.fromEntries(
+        Object.entries(c.kwargs).map(([k, v]) => [
+          k,
+          typeof v === 'object' && v !== null ? decode(v as Encoded) : v,
+        ]),
+      );
+      const Ctor = (nn as unknown as Record<string, new (o: unknown) => nn.Module>)[c.loss]!;
+      const x = decode(c.input).requires_grad_();
+      const out = new Ctor(kwargs).forward(x, decode(c.target)) as Tensor;
+      expectClose(out, c.output, 'loss');
+      out.backward(c.grad_output ? decode(c.grad_output) : undefined);
+      expectClose(x.grad!, c.input_grad, 'input grad');
+    });
+  }
+});

@@ -10,12 +10,12 @@
 
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CNN as BNCNN, initialize_weights } from '../examples/bn-cnn.js';
 import { Net as CustomNet } from '../examples/custom-net.js';
 import { type Scheme, CNN as TutorialCNN } from '../examples/tutorial-cnn.js';
 import { F, nn } from '../src/index.js';
-import { DEFAULT_BACKEND, decode, type Encoded, expectClose, floats, loadFixture } from './helpers.js';
+import { decode, describeEachBackend, type Encoded, expectClose, floats, loadFixture } from './helpers.js';
 
 type BitsEntry =
   | { shape: number[]; n: number; hex: string[] }
@@ -154,44 +154,39 @@ function expectGrad(g: Tensor, e: GradEntry, name: string): void {
   expect(Math.abs(sum - e.sum), `${name}: sum of grad`).toBeLessThanOrEqual(RTOL * e.abs_sum);
 }
 
-describe.each(['wasm', 'tfjs', 'js'] as const)(
-  '%s backend: whole-model forward and backward match PyTorch',
-  (backend) => {
-    beforeAll(() => torch.set_backend(backend));
-    afterAll(() => torch.set_backend(DEFAULT_BACKEND));
-    const losses: Record<string, (out: Tensor, y: Tensor) => Tensor> = {
-      TutorialCNN: (out, y) => F.cross_entropy(out, y),
-      BNCNN: (out, y) => F.nll_loss(out, y),
-    };
-    const models: Record<string, () => nn.Module> = {
-      TutorialCNN: () => new TutorialCNN(),
-      BNCNN: () => new BNCNN(),
-    };
-    for (const c of fixture.forward) {
-      it(`${c.model}: output, loss and every parameter gradient within ${RTOL} of their scale`, () => {
-        const model = models[c.model]!();
-        setFormulaWeights(model);
-        model.train();
-        const out = model.forward(decode(c.input)) as Tensor;
-        expectClose(out, c.output, 'output', RTOL, 1e-6);
-        const loss = losses[c.model]!(out, torch.tensor(c.target, { dtype: 'int64' }));
-        expect(Math.abs(loss.item() - c.loss)).toBeLessThanOrEqual(RTOL * Math.abs(c.loss));
-        loss.backward();
-        const params = model.named_parameters();
-        expect(params.map(([n]) => n)).toEqual(Object.keys(c.grads));
-        for (const [name, p] of params) expectGrad(p.grad!, c.grads[name]!, name);
-        const buffers = Object.fromEntries(model.named_buffers());
-        for (const [name, b] of Object.entries(c.buffers)) {
-          if (typeof b === 'number') expect(buffers[name]!.item(), name).toBe(b);
-          else expectClose(buffers[name]!, b, name, RTOL, 1e-6);
-        }
-      });
-    }
-
-    it('flattens by the batch it is given, so a last partial batch of one works', () => {
-      const model = new TutorialCNN();
-      expect(model.forward(torch.rand([1, 1, 28, 28])).shape).toEqual([1, 10]);
-      expect(model.forward(torch.rand([3, 1, 28, 28])).shape).toEqual([3, 10]);
+describeEachBackend('whole-model forward and backward match PyTorch', () => {
+  const losses: Record<string, (out: Tensor, y: Tensor) => Tensor> = {
+    TutorialCNN: (out, y) => F.cross_entropy(out, y),
+    BNCNN: (out, y) => F.nll_loss(out, y),
+  };
+  const models: Record<string, () => nn.Module> = {
+    TutorialCNN: () => new TutorialCNN(),
+    BNCNN: () => new BNCNN(),
+  };
+  for (const c of fixture.forward) {
+    it(`${c.model}: output, loss and every parameter gradient within ${RTOL} of their scale`, () => {
+      const model = models[c.model]!();
+      setFormulaWeights(model);
+      model.train();
+      const out = model.forward(decode(c.input)) as Tensor;
+      expectClose(out, c.output, 'output', RTOL, 1e-6);
+      const loss = losses[c.model]!(out, torch.tensor(c.target, { dtype: 'int64' }));
+      expect(Math.abs(loss.item() - c.loss)).toBeLessThanOrEqual(RTOL * Math.abs(c.loss));
+      loss.backward();
+      const params = model.named_parameters();
+      expect(params.map(([n]) => n)).toEqual(Object.keys(c.grads));
+      for (const [name, p] of params) expectGrad(p.grad!, c.grads[name]!, name);
+      const buffers = Object.fromEntries(model.named_buffers());
+      for (const [name, b] of Object.entries(c.buffers)) {
+        if (typeof b === 'number') expect(buffers[name]!.item(), name).toBe(b);
+        else expectClose(buffers[name]!, b, name, RTOL, 1e-6);
+      }
     });
-  },
-);
+  }
+
+  it('flattens by the batch it is given, so a last partial batch of one works', () => {
+    const model = new TutorialCNN();
+    expect(model.forward(torch.rand([1, 1, 28, 28])).shape).toEqual([1, 10]);
+    expect(model.forward(torch.rand([3, 1, 28, 28])).shape).toEqual([3, 10]);
+  });
+});
