@@ -158,7 +158,7 @@ export {
   manual_seed,
   seed,
   set_rng_state,
-} from './random/index.js';
+} from './random/generator.js';
 export { broadcastShapes, contiguousStrides, formatShape, normalizeDim, numel, type Shape } from './shape.js';
 export {
   type BackwardOptions,

@@ -5,14 +5,9 @@
  */
 
 import { castScalar, parseDType } from '../dtype.js';
-import {
-  default_generator,
-  fillNormal,
-  fillRandint,
-  fillUniform,
-  type Generator,
-  randpermValues,
-} from '../random/index.js';
+import { fillNormal, fillUniform } from '../random/distributions.js';
+import { default_generator, type Generator } from '../random/generator.js';
+import { fillRandint, randpermValues } from '../random/integers.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor } from './core.js';
 import { empty, type ShapeLike, type TensorOptions } from './creation.js';
