@@ -300,6 +300,16 @@ describe('autograd semantics', () => {
     expect(x.sum().grad_fn!.name).toBe('SumBackward1');
     expect(x.view(2, 1).grad_fn!.name).toBe('ViewBackward0');
     expect(x.view(2, 1).grad_fn!.next_functions[0]!.name).toBe('AccumulateGrad');
+    // linear of a matrix with a bias is one addmm (bias, input, weight^T), as in PyTorch
+    const w = torch.ones([3, 2], { requires_grad: true });
+    const b = torch.zeros([3], { requires_grad: true });
+    const y = torch.linear(x.view(1, 2), w, b);
+    expect(y.grad_fn!.name).toBe('AddmmBackward0');
+    // (PyTorch routes the weight through a TBackward0 node; minidl's addmm transposes internally)
+    expect(y.grad_fn!.next_functions.slice(0, 2).map((n) => n?.name)).toEqual([
+      'AccumulateGrad',
+      'ViewBackward0',
+    ]);
   });
 
   it('frees saved tensors after backward', () => {

@@ -197,7 +197,10 @@ export interface Backend {
     inner: number,
     out: Storage,
   ): void;
-  /** out[b] = a[b] @ bm[b] for b < batch; a is m x k, bm is k x n, out contiguous batch x m x n. */
+  /**
+   * out[b] = a[b] @ bm[b] (+ bias) for b < batch; a is m x k, bm is k x n, out contiguous
+   * batch x m x n; `bias` (n contiguous elements) is added to every row, as `addmm` does.
+   */
   matmul(
     a: MatrixOperand,
     b: MatrixOperand,
@@ -206,6 +209,7 @@ export interface Backend {
     m: number,
     k: number,
     n: number,
+    bias?: Storage | null,
   ): void;
   /** Softmax (or log-softmax) over the middle axis of a contiguous (outer, n, inner) block. */
   softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void;

@@ -208,10 +208,12 @@ export class HostBackend implements Backend {
     m: number,
     k: number,
     n: number,
+    bias: Storage | null = null,
   ): void {
     const x = a.storage.data;
     const y = b.storage.data;
     const d = out.data;
+    const bd = bias?.data;
     const row = new Float64Array(n);
     for (let bi = 0; bi < batch; bi++) {
       const ao = a.offset + bi * a.batchStride;
@@ -225,7 +227,9 @@ export class HostBackend implements Backend {
           for (let j = 0; j < n; j++) row[j]! += av * y[bp + j * b.colStride]!;
         }
         const base = (bi * m + i) * n;
-        for (let j = 0; j < n; j++) d[base + j] = row[j]!;
+        // rounded to float32 before the bias is added, as addmm's GEMM epilogue does
+        if (bd) for (let j = 0; j < n; j++) d[base + j] = Math.fround(row[j]!) + bd[j]!;
+        else for (let j = 0; j < n; j++) d[base + j] = row[j]!;
       }
     }
   }

@@ -100,6 +100,15 @@ export class GcPressure {
   ) {}
 
   /**
+   * Records `bytes` returned without the collector (freed explicitly, like backward temporaries):
+   * only memory that waits for a collection should make one due, or a training step whose backward
+   * pass frees as much as its forward pass allocates would collect twice as often as it needs to.
+   */
+  released(bytes: number): void {
+    this.since = Math.max(0, this.since - bytes);
+  }
+
+  /**
    * Records `bytes` allocated; collects when due and returns true if it did. `inUse` is the wasm
    * memory currently held.
    */

@@ -203,6 +203,7 @@ export class TfjsBackend extends HostBackend {
     m: number,
     k: number,
     n: number,
+    bias: Storage | null = null,
   ): void {
     const asView = (o: MatrixOperand, r: number, c: number): View => ({
       storage: o.storage,
@@ -211,9 +212,13 @@ export class TfjsBackend extends HostBackend {
       offset: o.offset,
     });
     const outView: View = { storage: out, shape: [batch, m, n], strides: [m * n, n, 1], offset: 0 };
-    this.output(outView, () =>
-      this.tf.matMul(this.input(asView(a, m, k)) as TF.Tensor3D, this.input(asView(b, k, n)) as TF.Tensor3D),
-    );
+    this.output(outView, () => {
+      const y = this.tf.matMul(
+        this.input(asView(a, m, k)) as TF.Tensor3D,
+        this.input(asView(b, k, n)) as TF.Tensor3D,
+      );
+      return bias ? this.tf.add(y, this.input({ storage: bias, shape: [n], strides: [1], offset: 0 })) : y;
+    });
   }
 
   override softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void {

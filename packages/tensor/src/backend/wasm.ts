@@ -184,6 +184,7 @@ export class WasmBackend extends HostBackend {
     if (!block || block.freed) return;
     this.finalizer.unregister(block);
     this.freeBlock(block);
+    this.pressure.released(storage.length * kindBytes(storage.kind));
   }
 
   override view(storage: Storage): TypedArray {
@@ -325,8 +326,10 @@ export class WasmBackend extends HostBackend {
     m: number,
     k: number,
     n: number,
+    bias: Storage | null = null,
   ): void {
     const A = this.gemmOperand(a, m, k, batch);
+    const epilogue = bias ? { bias: this.addr(bias), biasAxis: 'col' as const } : {};
     const B = this.gemmOperand(b, k, n, batch);
     try {
       for (let i = 0; i < batch; i++) {
@@ -344,6 +347,7 @@ export class WasmBackend extends HostBackend {
           0,
           this.addr(out) + 4 * i * m * n,
           Math.max(1, n),
+          epilogue,
         );
       }
     } finally {

@@ -6,9 +6,9 @@ import type { MatrixOperand } from '../backend/backend.js';
 import type { DType } from '../dtype.js';
 import { broadcastShapes, formatShape, numel, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { allocTensor, attach, backendOf, broadcastView, contiguousData } from './core.js';
+import { allocTensor, attach, backendOf, broadcastView, contiguousData, denseStorage } from './core.js';
 import { add } from './elementwise.js';
-import { sumTo } from './reduce.js';
+import { sum, sumTo } from './reduce.js';
 import { makeView, reshape, squeeze, t, transpose, unsqueeze } from './views.js';
 
 /** The C type names PyTorch's matmul dtype error prints. */
@@ -43,8 +43,8 @@ function operand(x: Tensor, batch: Shape): MatrixOperand {
   };
 }
 
-/** Batched product of two tensors with at least 2 dims each. */
-function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+/** Batched product of two tensors with at least 2 dims each (+ a bias row vector), not recorded. */
+function product(a: Tensor, b: Tensor, bias: Tensor | null = null): Tensor {
   const m = a.shape[a.ndim - 2]!;
   const k = a.shape[a.ndim - 1]!;
   const k2 = b.shape[b.ndim - 2]!;
@@ -58,13 +58,19 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
     );
   }
   const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
-  const backend = backendOf(a, b);
+  const backend = backendOf(a, b, bias);
   const av = broadcastView(a, [...batch, m, k]);
   const bv = broadcastView(b, [...batch, k, n]);
   const out = allocTensor([...batch, m, n], 'float32', backend);
   const aOp = operand(makeView(a, av.shape, av.strides, av.offset), batch);
   const bOp = operand(makeView(b, bv.shape, bv.strides, bv.offset), batch);
-  backend.matmul(aOp, bOp, out.storage, numel(batch), m, k, n);
+  backend.matmul(aOp, bOp, out.storage, numel(batch), m, k, n, bias ? denseStorage(bias) : null);
+  return out;
+}
+
+/** Batched product of two tensors with at least 2 dims each. */
+function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+  const out = product(a, b);
   const as = a.shape.slice();
   const bs = b.shape.slice();
   const needA = a.requires_grad;
@@ -159,6 +165,35 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2) throw new Error(`linear(): weight must be 2-D, got ${formatShape(weight.shape)}`);
-  const y = matmul(input, t(weight));
-  return bias ? add(y, bias) : y;
+  if (
+    !bias ||
+    input.ndim !== 2 ||
+    bias.ndim !== 1 ||
+    bias.shape[0] !== weight.shape[0] ||
+    input.dtype !== 'float32' ||
+    weight.dtype !== 'float32' ||
+    bias.dtype !== 'float32'
+  ) {
+    const y = matmul(input, t(weight));
+    return bias ? add(y, bias) : y;
+  }
+  return addmm(bias, input, weight);
+}
+
+/**
+ * bias + x @ w^T for a 2-d input in one kernel call (the bias rides in the GEMM's epilogue), as
+ * PyTorch's linear does with `addmm`. The gradients come out dense in the parameters' own layouts:
+ * dw = g^T @ x is computed as [out, in] directly rather than as the transpose of an [in, out]
+ * product, so the optimizer's leaf can keep it without a copy.
+ */
+function addmm(bias: Tensor, x: Tensor, w: Tensor): Tensor {
+  const out = product(x, t(w), bias);
+  const needX = x.requires_grad;
+  const needW = w.requires_grad;
+  const needB = bias.requires_grad;
+  return attach(out, 'AddmmBackward0', [bias, x, w], [x, w], (g, [sx, sw]) => [
+    needB ? sum(g, 0) : null,
+    needX ? product(g, sw!) : null,
+    needW ? product(t(g), sx!) : null,
+  ]);
 }
