@@ -94,7 +94,9 @@ export class GcPressure {
   collections = 0;
 
   constructor(
-    private readonly minBytes = 64 * 2 ** 20,
+    // 128 MiB: a full GC costs milliseconds however little JS heap there is, and a small-batch
+    // training step leaves ~8 MiB awaiting it, so a lower floor made collections a tenth of the step
+    private readonly minBytes = 128 * 2 ** 20,
     private readonly hardBytes = 192 * 2 ** 20,
     private readonly costFactor = 20,
   ) {}
