@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { arange, Generator, manual_seed, rand, type Tensor, tensor } from '@minidl/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { default_collate } from './collate.js';
 import { type BatchSource, DataLoader } from './dataloader.js';
 import { Dataset, random_split, TensorDataset } from './dataset.js';
@@ -186,6 +186,18 @@ describe('random_split', () => {
       expect(subsets[0]!.__getitem__(0)[0]!.item()).toBe(fixture.random_split[key]![0]![0]);
     });
   }
+
+  it('warns as PyTorch when fractions leave a split empty', () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    // PyTorch 2.13: random_split(range(3), [0.9, 0.1]) -> lengths [3, 0] and this warning
+    const subsets = random_split(new TensorDataset(arange(3)), [0.9, 0.1]);
+    expect(subsets.map((s) => s.indices.length)).toEqual([3, 0]);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn).toHaveBeenCalledWith(
+      'Length of split at index 1 is 0. This might result in an empty dataset.',
+    );
+    warn.mockRestore();
+  });
 
   it('rejects lengths that do not add up', () => {
     expect(() => random_split(new TensorDataset(arange(10)), [3, 3])).toThrow(

@@ -178,6 +178,11 @@ export function random_split<T, B>(
     });
     const remainder = n - sizes.reduce((a, b) => a + b, 0);
     for (let i = 0; i < remainder; i++) sizes[i % sizes.length]! += 1;
+    // PyTorch warns (fractions only) when rounding leaves a split empty, e.g. [0.95, 0.05] of 10
+    for (const [i, size] of sizes.entries()) {
+      if (size === 0)
+        process.emitWarning(`Length of split at index ${i} is 0. This might result in an empty dataset.`);
+    }
   }
   if (sizes.reduce((a, b) => a + b, 0) !== n) {
     throw new Error('Sum of input lengths does not equal the length of the input dataset!');
