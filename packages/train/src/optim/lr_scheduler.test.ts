@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { tensor } from '@minidl/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Adam } from './adam.js';
 import {
   CosineAnnealingLR,
@@ -91,17 +91,37 @@ describe('LR schedulers match PyTorch 2.13 (recursive forms)', () => {
     });
   }
 
+  it("warns as PyTorch when the schedule steps before the optimizer's first step", () => {
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    const early = new StepLR(makeOptimizer('SGD'), 2);
+    early.step();
+    early.step(); // PyTorch checks only the first step after construction
+    const opt = makeOptimizer('SGD');
+    const inOrder = new StepLR(opt, 2);
+    opt.step();
+    inOrder.step();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toMatch(
+      /^Detected call of `lr_scheduler.step\(\)` before `optimizer.step\(\)`/,
+    );
+    warn.mockRestore();
+  });
+
   it('state_dict round trip continues the schedule', () => {
     const c = fixture.cases.find((x) => x.scheduler === 'CosineAnnealingLR')!;
     const opt = makeOptimizer('SGD');
     const sched = makeScheduler(c, opt);
-    for (let t = 0; t < 9; t++) sched.step();
+    for (let t = 0; t < 9; t++) {
+      opt.step();
+      sched.step();
+    }
     const saved = JSON.parse(JSON.stringify(sched.state_dict()));
     const opt2 = makeOptimizer('SGD');
     opt2.load_state_dict(opt.state_dict());
     const sched2 = makeScheduler(c, opt2);
     sched2.load_state_dict(saved);
     for (let t = 9; t < 20; t++) {
+      opt2.step();
       sched2.step();
       expectSequence([sched2.get_last_lr()], [c.lrs[t + 1]!], 'lr');
     }
@@ -110,6 +130,7 @@ describe('LR schedulers match PyTorch 2.13 (recursive forms)', () => {
   it('OneCycleLR refuses to step past total_steps and needs a momentum to cycle', () => {
     const opt = makeOptimizer('SGD');
     const sched = new OneCycleLR(opt, 0.1, { total_steps: 2 });
+    opt.step();
     sched.step();
     sched.step();
     expect(() => sched.step()).toThrow('Tried to step 3 times. The specified number of total steps is 2');

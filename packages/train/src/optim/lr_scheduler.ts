@@ -81,6 +81,16 @@ export abstract class LRScheduler {
    * ```
    */
   step(): void {
+    // PyTorch's check (issue 20124): the first step after construction should follow an
+    // optimizer step; stepping the schedule first skips its first value.
+    if (this._step_count === 1 && !this.optimizer._opt_called) {
+      process.emitWarning(
+        'Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, ' +
+          'you should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  ' +
+          'Failure to do this will result in PyTorch skipping the first value of the learning rate ' +
+          'schedule. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate',
+      );
+    }
     this._step_count += 1;
     this.last_epoch += 1;
     const values = this.get_lr();

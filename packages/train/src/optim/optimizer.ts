@@ -89,6 +89,11 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   readonly param_groups: ParamGroup<O>[] = [];
   /** Per-parameter state, created on a parameter's first update. */
   readonly state = new Map<Tensor, ParamState>();
+  /**
+   * Whether `step()` has run (PyTorch's `_opt_called`): an LR scheduler stepped before it warns,
+   * since the user then skips the schedule's first value.
+   */
+  _opt_called = false;
 
   protected constructor(params: Params<O>, defaults: O) {
     this.defaults = defaults;
@@ -164,6 +169,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
    * ```
    */
   step(closure?: () => number | Tensor): number | Tensor | undefined {
+    this._opt_called = true;
     const loss = closure ? enable_grad(closure) : undefined;
     for (const group of this.param_groups) {
       for (const p of group.params) {
