@@ -16,14 +16,22 @@ export { type BackwardFn, Node } from './autograd/node.js';
 export type {
   Backend,
   BackendName,
+  BatchNormBackwardArgs,
   BatchNormDims,
+  BatchNormEvalArgs,
+  BatchNormForward,
+  BatchNormInput,
+  BatchNormTrainArgs,
   BinaryOp,
+  Blocks,
   Conv2dGeometry,
+  MatmulSpec,
   MatrixOperand,
   Pool2dGeometry,
   ReduceOp,
   UnaryOp,
   View,
+  Window2dGeometry,
 } from './backend/backend.js';
 export { Storage } from './backend/backend.js';
 export {

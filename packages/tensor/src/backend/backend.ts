@@ -110,47 +110,42 @@ export type BinaryOp =
 /** Reductions over the middle axis of an (outer, n, inner) contiguous block. */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
 
-/** Geometry of a 2-d convolution, NCHW input, OIHW weight. */
-export interface Conv2dGeometry {
+/** What 2-d convolution and pooling windows share: NCHW input and output sizes and window steps. */
+export interface Window2dGeometry {
   n: number;
   c: number;
   h: number;
   w: number;
+  oh: number;
+  ow: number;
+  stride: [number, number];
+  padding: [number, number];
+  dilation: [number, number];
+}
+
+/** Geometry of a 2-d convolution, NCHW input, OIHW weight. */
+export interface Conv2dGeometry extends Window2dGeometry {
   /** output channels */
   o: number;
   kh: number;
   kw: number;
-  oh: number;
-  ow: number;
-  stride: [number, number];
-  padding: [number, number];
-  dilation: [number, number];
   groups: number;
 }
 
-/** A batch-norm input viewed as [n, c, s]: batch, channels, and everything after (spatial). */
-export interface BatchNormDims {
-  n: number;
-  c: number;
-  s: number;
-}
-
 /** Geometry of a 2-d pooling window over NCHW. */
-export interface Pool2dGeometry {
-  n: number;
-  c: number;
-  h: number;
-  w: number;
-  oh: number;
-  ow: number;
+export interface Pool2dGeometry extends Window2dGeometry {
   kernel: [number, number];
-  stride: [number, number];
-  padding: [number, number];
-  dilation: [number, number];
   /** avg pool: whether zero padding counts in the divisor (PyTorch's count_include_pad) */
   countIncludePad: boolean;
   /** Whether the output size was rounded up (PyTorch's ceil_mode). */
   ceilMode: boolean;
+}
+
+/** A contiguous block viewed as (outer, n, inner): reductions and softmax work over the middle axis. */
+export interface Blocks {
+  outer: number;
+  n: number;
+  inner: number;
 }
 
 /** Strided batched matrix operand: element (b, i, j) at offset + b*batchStride + i*rowStride + j*colStride. */
@@ -160,6 +155,62 @@ export interface MatrixOperand {
   batchStride: number;
   rowStride: number;
   colStride: number;
+}
+
+/** A batched matrix product: `batch` products of m x k by k x n, plus an optional bias row. */
+export interface MatmulSpec {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  /** n contiguous elements added to every row of the product, as `addmm` does */
+  bias?: Storage | null;
+}
+
+/** A batch-norm input viewed as [n, c, s]: batch, channels, and everything after (spatial). */
+export interface BatchNormDims {
+  n: number;
+  c: number;
+  s: number;
+}
+
+/** What every batch-norm kernel reads: the input x [n, c, s] and the per-channel affine weight (or null). */
+export interface BatchNormInput {
+  x: Storage;
+  dims: BatchNormDims;
+  weight: Storage | null;
+}
+
+/** A batch-norm forward: y = (x - mean) * invstd * weight + bias. */
+export interface BatchNormForward extends BatchNormInput {
+  y: Storage;
+  bias: Storage | null;
+  eps: number;
+}
+
+/** Training batch norm: statistics of the batch, saved for backward, and the running stats to update. */
+export interface BatchNormTrainArgs extends BatchNormForward {
+  saveMean: Storage;
+  saveInvstd: Storage;
+  running: { mean: Storage; var: Storage; momentum: number } | null;
+}
+
+/** Eval batch norm with given statistics. */
+export interface BatchNormEvalArgs extends BatchNormForward {
+  mean: Storage;
+  variance: Storage;
+}
+
+/** Batch-norm gradients from dy and the statistics the forward used; null outputs are skipped. */
+export interface BatchNormBackwardArgs extends BatchNormInput {
+  dy: Storage;
+  mean: Storage;
+  invstd: Storage;
+  dx: Storage | null;
+  dweight: Storage | null;
+  dbias: Storage | null;
+  /** whether dx includes the gradient through the batch statistics */
+  training: boolean;
 }
 
 /**
@@ -188,89 +239,31 @@ export interface Backend {
   /** out = cond ? a : b, all expanded to out's shape. */
   where(cond: View, a: View, b: View, out: View): void;
   /** Reduces x[(o, r, i)] at `xOffset + (o*n + r)*inner + i` over r into out[o*inner + i]. */
-  reduce(
-    op: ReduceOp,
-    x: Storage,
-    xOffset: number,
-    outer: number,
-    n: number,
-    inner: number,
-    out: Storage,
-  ): void;
-  /**
-   * out[b] = a[b] @ bm[b] (+ bias) for b < batch; a is m x k, bm is k x n, out contiguous
-   * batch x m x n; `bias` (n contiguous elements) is added to every row, as `addmm` does.
-   */
-  matmul(
-    a: MatrixOperand,
-    b: MatrixOperand,
-    out: Storage,
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-    bias?: Storage | null,
-  ): void;
-  /** Softmax (or log-softmax) over the middle axis of a contiguous (outer, n, inner) block. */
-  softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void;
+  reduce(op: ReduceOp, x: Storage, xOffset: number, blocks: Blocks, out: Storage): void;
+  /** out[b] = a[b] @ bm[b] (+ bias) for b < batch; a is m x k, bm is k x n, out contiguous batch x m x n. */
+  matmul(a: MatrixOperand, b: MatrixOperand, out: Storage, spec: MatmulSpec): void;
+  /** Softmax (or log-softmax) over the middle axis of contiguous blocks. */
+  softmax(x: Storage, out: Storage, blocks: Blocks, log: boolean): void;
   /**
    * Gradient of softmax from its output y: gx = y * (g - sum(g * y)), or for log-softmax
-   * gx = g - exp(y) * sum(g), sums over the middle axis; all contiguous (outer, n, inner).
+   * gx = g - exp(y) * sum(g), sums over the middle axis of contiguous blocks.
    */
-  softmaxBackward(
-    grad: Storage,
-    y: Storage,
-    gradIn: Storage,
-    outer: number,
-    n: number,
-    inner: number,
-    log: boolean,
-  ): void;
+  softmaxBackward(grad: Storage, y: Storage, gradIn: Storage, blocks: Blocks, log: boolean): void;
   /**
    * Training batch norm over x [n, c, s] (statistics per channel over n and s): writes y, the batch
    * mean and 1/sqrt(biased var + eps) (length c), and updates the running stats (if given) with
    * r = (1 - momentum) r + momentum * stat, using the unbiased variance.
    */
-  batchNormTrain(
-    x: Storage,
-    y: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
-    saveMean: Storage,
-    saveInvstd: Storage,
-    running: { mean: Storage; var: Storage; momentum: number } | null,
-    eps: number,
-  ): void;
+  batchNormTrain(args: BatchNormTrainArgs): void;
   /** Batch norm with given statistics: y = (x - mean) / sqrt(var + eps) * weight + bias. */
-  batchNormEval(
-    x: Storage,
-    y: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
-    mean: Storage,
-    variance: Storage,
-    eps: number,
-  ): void;
+  batchNormEval(args: BatchNormEvalArgs): void;
   /**
    * Batch norm gradients from dy, x, the statistics (mean and invstd) and weight. With `training`,
    * dx includes the gradient through the batch statistics:
    *   dx = invstd * w * (dy - mean(dy) - xhat * mean(dy * xhat)),  xhat = (x - mean) * invstd,
-   * else dx = dy * w * invstd. dweight = sum(dy * xhat), dbias = sum(dy). Null outputs are skipped.
+   * else dx = dy * w * invstd. dweight = sum(dy * xhat), dbias = sum(dy).
    */
-  batchNormBackward(
-    dy: Storage,
-    x: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    mean: Storage,
-    invstd: Storage,
-    dx: Storage | null,
-    dweight: Storage | null,
-    dbias: Storage | null,
-    training: boolean,
-  ): void;
+  batchNormBackward(args: BatchNormBackwardArgs): void;
   /** out = conv2d(x, weight) + bias, all dense NCHW / OIHW. */
   conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void;
   /** gradIn = gradient of conv2d w.r.t. its input (overwritten). */
@@ -289,3 +282,14 @@ export interface Backend {
 
 /** Backend names accepted by `set_backend`. `'js'` is the plain TypeScript reference. */
 export type BackendName = 'wasm' | 'tfjs' | 'js';
+
+/** Whether a view is dense row-major (size-1 dims may have any stride), so it is one contiguous run. */
+export function isDense(v: View): boolean {
+  let expected = 1;
+  for (let d = v.shape.length - 1; d >= 0; d--) {
+    const size = v.shape[d]!;
+    if (size !== 1 && v.strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}

@@ -8,9 +8,15 @@ import { noteAllocation } from './allocations.js';
 import {
   type Backend,
   type BackendName,
+  type BatchNormBackwardArgs,
   type BatchNormDims,
+  type BatchNormEvalArgs,
+  type BatchNormForward,
+  type BatchNormTrainArgs,
   type BinaryOp,
+  type Blocks,
   type Conv2dGeometry,
+  type MatmulSpec,
   type MatrixOperand,
   type Pool2dGeometry,
   type ReduceOp,
@@ -163,15 +169,7 @@ export class HostBackend implements Backend {
     );
   }
 
-  reduce(
-    op: ReduceOp,
-    x: Storage,
-    xOffset: number,
-    outer: number,
-    n: number,
-    inner: number,
-    out: Storage,
-  ): void {
+  reduce(op: ReduceOp, x: Storage, xOffset: number, { outer, n, inner }: Blocks, out: Storage): void {
     const a = x.data;
     const d = out.data;
     for (let o = 0; o < outer; o++) {
@@ -200,16 +198,7 @@ export class HostBackend implements Backend {
     }
   }
 
-  matmul(
-    a: MatrixOperand,
-    b: MatrixOperand,
-    out: Storage,
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-    bias: Storage | null = null,
-  ): void {
+  matmul(a: MatrixOperand, b: MatrixOperand, out: Storage, { batch, m, k, n, bias }: MatmulSpec): void {
     const x = a.storage.data;
     const y = b.storage.data;
     const d = out.data;
@@ -234,7 +223,7 @@ export class HostBackend implements Backend {
     }
   }
 
-  softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void {
+  softmax(x: Storage, out: Storage, { outer, n, inner }: Blocks, log: boolean): void {
     const a = x.data;
     const d = out.data;
     for (let o = 0; o < outer; o++) {
@@ -257,9 +246,7 @@ export class HostBackend implements Backend {
     grad: Storage,
     y: Storage,
     gradIn: Storage,
-    outer: number,
-    n: number,
-    inner: number,
+    { outer, n, inner }: Blocks,
     log: boolean,
   ): void {
     const gd = grad.data;
@@ -283,11 +270,7 @@ export class HostBackend implements Backend {
 
   /** Applies y = (x - mean[c]) * invstd[c] * w[c] + b[c] over [n, c, s]. */
   private normalize(
-    x: Storage,
-    y: Storage,
-    { n, c, s }: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
+    { x, y, dims: { n, c, s }, weight, bias }: BatchNormForward,
     mean: ArrayLike<number>,
     invstd: ArrayLike<number>,
   ): void {
@@ -319,17 +302,8 @@ export class HostBackend implements Backend {
     return out;
   }
 
-  batchNormTrain(
-    x: Storage,
-    y: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
-    saveMean: Storage,
-    saveInvstd: Storage,
-    running: { mean: Storage; var: Storage; momentum: number } | null,
-    eps: number,
-  ): void {
+  batchNormTrain(args: BatchNormTrainArgs): void {
+    const { x, dims, saveMean, saveInvstd, running, eps } = args;
     const xd = x.data;
     const count = dims.n * dims.s;
     const mean = this.channelSums(dims, (p) => xd[p]!).map((v) => v / count);
@@ -337,7 +311,7 @@ export class HostBackend implements Backend {
     const invstd = variance.map((v) => 1 / Math.sqrt(v + eps));
     saveMean.data.set(mean);
     saveInvstd.data.set(invstd);
-    this.normalize(x, y, dims, weight, bias, saveMean.data, saveInvstd.data);
+    this.normalize(args, saveMean.data, saveInvstd.data);
     if (running) {
       const rm = running.mean.data;
       const rv = running.var.data;
@@ -349,32 +323,14 @@ export class HostBackend implements Backend {
     }
   }
 
-  batchNormEval(
-    x: Storage,
-    y: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
-    mean: Storage,
-    variance: Storage,
-    eps: number,
-  ): void {
+  batchNormEval(args: BatchNormEvalArgs): void {
+    const { mean, variance, eps } = args;
     const invstd = Array.from(variance.data, (v) => 1 / Math.sqrt(v + eps));
-    this.normalize(x, y, dims, weight, bias, mean.data, invstd);
+    this.normalize(args, mean.data, invstd);
   }
 
-  batchNormBackward(
-    dy: Storage,
-    x: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    mean: Storage,
-    invstd: Storage,
-    dx: Storage | null,
-    dweight: Storage | null,
-    dbias: Storage | null,
-    training: boolean,
-  ): void {
+  batchNormBackward(args: BatchNormBackwardArgs): void {
+    const { dy, x, dims, weight, mean, invstd, dx, dweight, dbias, training } = args;
     const g = dy.data;
     const xd = x.data;
     const m = mean.data;
@@ -408,34 +364,16 @@ export class HostBackend implements Backend {
     const xd = x.data;
     const wd = weight.data;
     const bd = bias?.data;
-    const od = out.data;
-    const cg = g.c / g.groups;
-    const og = g.o / g.groups;
-    for (let n = 0; n < g.n; n++) {
-      for (let oc = 0; oc < g.o; oc++) {
-        const grp = Math.floor(oc / og);
-        for (let oy = 0; oy < g.oh; oy++) {
-          for (let ox = 0; ox < g.ow; ox++) {
-            let acc = bd ? bd[oc]! : 0;
-            for (let ic = 0; ic < cg; ic++) {
-              const c = grp * cg + ic;
-              for (let ky = 0; ky < g.kh; ky++) {
-                const iy = oy * g.stride[0] - g.padding[0] + ky * g.dilation[0];
-                if (iy < 0 || iy >= g.h) continue;
-                for (let kx = 0; kx < g.kw; kx++) {
-                  const ix = ox * g.stride[1] - g.padding[1] + kx * g.dilation[1];
-                  if (ix < 0 || ix >= g.w) continue;
-                  acc +=
-                    xd[((n * g.c + c) * g.h + iy) * g.w + ix]! *
-                    wd[((oc * cg + ic) * g.kh + ky) * g.kw + kx]!;
-                }
-              }
-            }
-            od[((n * g.o + oc) * g.oh + oy) * g.ow + ox] = acc;
-          }
-        }
-      }
+    // each output starts at its bias and sums its taps in (ic, ky, kx) order, in double precision
+    const acc = new Float64Array(out.length);
+    if (bd) {
+      const plane = g.oh * g.ow;
+      for (let i = 0; i < acc.length; i++) acc[i] = bd[Math.floor(i / plane) % g.o]!;
     }
+    this.convPairs(g, (xi, wi, oi) => {
+      acc[oi]! += xd[xi]! * wd[wi]!;
+    });
+    out.data.set(acc);
   }
 
   /** Visits every (input index, weight index, output index) triple of a convolution once. */
@@ -467,23 +405,37 @@ export class HostBackend implements Backend {
   }
 
   conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void {
-    const gy = gradOut.data;
-    const wd = weight.data;
-    const acc = new Float64Array(gradIn.length);
-    this.convPairs(g, (xi, wi, oi) => {
-      acc[xi]! += gy[oi]! * wd[wi]!;
-    });
-    gradIn.data.set(acc);
+    this.convGrad(g, gradOut, weight, gradIn, 'input');
   }
 
   conv2dBackwardWeight(x: Storage, gradOut: Storage, gradWeight: Storage, g: Conv2dGeometry): void {
+    this.convGrad(g, gradOut, x, gradWeight, 'weight');
+  }
+
+  /**
+   * A convolution operand's gradient: each output gradient times the other operand's tap, summed
+   * (in double precision) at the input index (input gradient) or the weight index (weight gradient).
+   */
+  private convGrad(
+    g: Conv2dGeometry,
+    gradOut: Storage,
+    other: Storage,
+    grad: Storage,
+    wrt: 'input' | 'weight',
+  ): void {
     const gy = gradOut.data;
-    const xd = x.data;
-    const acc = new Float64Array(gradWeight.length);
-    this.convPairs(g, (xi, wi, oi) => {
-      acc[wi]! += gy[oi]! * xd[xi]!;
-    });
-    gradWeight.data.set(acc);
+    const od = other.data;
+    const acc = new Float64Array(grad.length);
+    if (wrt === 'input') {
+      this.convPairs(g, (xi, wi, oi) => {
+        acc[xi]! += gy[oi]! * od[wi]!;
+      });
+    } else {
+      this.convPairs(g, (xi, wi, oi) => {
+        acc[wi]! += gy[oi]! * od[xi]!;
+      });
+    }
+    grad.data.set(acc);
   }
 
   /** Visits each pooling window: `visit(plane, outIndex, rows, cols)` with in-bounds input coordinates. */

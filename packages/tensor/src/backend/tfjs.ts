@@ -11,18 +11,25 @@
  */
 import type * as TF from '@tensorflow/tfjs-core';
 import type { TypedArray } from '../dtype.js';
-import { contiguousStrides as contiguous } from '../shape.js';
-import type {
-  BackendName,
-  BatchNormDims,
-  BinaryOp,
-  Conv2dGeometry,
-  MatrixOperand,
-  Pool2dGeometry,
-  ReduceOp,
-  Storage,
-  UnaryOp,
-  View,
+import { contiguousStrides as contiguous, numel as count } from '../shape.js';
+import {
+  type BackendName,
+  type BatchNormBackwardArgs,
+  type BatchNormDims,
+  type BatchNormEvalArgs,
+  type BatchNormForward,
+  type BatchNormTrainArgs,
+  type BinaryOp,
+  type Blocks,
+  type Conv2dGeometry,
+  isDense as dense,
+  type MatmulSpec,
+  type MatrixOperand,
+  type Pool2dGeometry,
+  type ReduceOp,
+  type Storage,
+  type UnaryOp,
+  type View,
 } from './backend.js';
 import { HostBackend } from './host.js';
 
@@ -48,18 +55,9 @@ function loadTf(): Tf {
   return global;
 }
 
-function dense(v: View): boolean {
-  let expected = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    const size = v.shape[d]!;
-    if (size !== 1 && v.strides[d] !== expected) return false;
-    expected *= size;
-  }
-  return true;
-}
-
-function count(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+/** A dense row-major view of a whole storage with the given shape. */
+function whole(storage: Storage, shape: number[]): View {
+  return { storage, shape, strides: contiguous(shape), offset: 0 };
 }
 
 /** tfjs ops on host storage. */
@@ -79,7 +77,7 @@ export class TfjsBackend extends HostBackend {
     if (dense(v)) data = v.storage.data.subarray(v.offset, v.offset + n);
     else {
       const tmp = this.alloc(v.storage.kind, n);
-      super.copy(v, { storage: tmp, shape: v.shape, strides: contiguous(v.shape), offset: 0 });
+      super.copy(v, whole(tmp, [...v.shape]));
       data = tmp.data;
     }
     return this.tf.tensor(Float32Array.from(data), [...v.shape], 'float32');
@@ -95,7 +93,7 @@ export class TfjsBackend extends HostBackend {
     }
     const tmp = this.alloc(out.storage.kind, n);
     tmp.data.set(values as ArrayLike<number>);
-    super.copy({ storage: tmp, shape: out.shape, strides: contiguous(out.shape), offset: 0 }, out);
+    super.copy(whole(tmp, [...out.shape]), out);
   }
 
   override unary(op: UnaryOp, x: View, out: View, p0 = 0, p1 = 0): void {
@@ -167,23 +165,14 @@ export class TfjsBackend extends HostBackend {
     this.output(out, () => tf.where(tf.cast(this.input(cond), 'bool'), this.input(a), this.input(b)));
   }
 
-  override reduce(
-    op: ReduceOp,
-    x: Storage,
-    xOffset: number,
-    outer: number,
-    n: number,
-    inner: number,
-    out: Storage,
-  ): void {
+  override reduce(op: ReduceOp, x: Storage, xOffset: number, blocks: Blocks, out: Storage): void {
+    const { outer, n, inner } = blocks;
     if (x.kind !== 'f32' || n === 0) {
-      super.reduce(op, x, xOffset, outer, n, inner, out);
+      super.reduce(op, x, xOffset, blocks, out);
       return;
     }
     const tf = this.tf;
-    const shape = [outer, n, inner];
-    const view: View = { storage: x, shape, strides: contiguous(shape), offset: xOffset };
-    const outView: View = { storage: out, shape: [outer, inner], strides: [inner, 1], offset: 0 };
+    const view: View = { ...whole(x, [outer, n, inner]), offset: xOffset };
     const f: Record<ReduceOp, (t: TF.Tensor) => TF.Tensor> = {
       sum: (t) => tf.sum(t, 1),
       prod: (t) => tf.prod(t, 1),
@@ -192,99 +181,70 @@ export class TfjsBackend extends HostBackend {
       argmax: (t) => tf.argMax(t, 1),
       argmin: (t) => tf.argMin(t, 1),
     };
-    this.output(outView, () => f[op](this.input(view)));
+    this.output(whole(out, [outer, inner]), () => f[op](this.input(view)));
   }
 
-  override matmul(
-    a: MatrixOperand,
-    b: MatrixOperand,
-    out: Storage,
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-    bias: Storage | null = null,
-  ): void {
+  override matmul(a: MatrixOperand, b: MatrixOperand, out: Storage, spec: MatmulSpec): void {
+    const { batch, m, k, n, bias } = spec;
     const asView = (o: MatrixOperand, r: number, c: number): View => ({
       storage: o.storage,
       shape: [batch, r, c],
       strides: [o.batchStride, o.rowStride, o.colStride],
       offset: o.offset,
     });
-    const outView: View = { storage: out, shape: [batch, m, n], strides: [m * n, n, 1], offset: 0 };
-    this.output(outView, () => {
+    this.output(whole(out, [batch, m, n]), () => {
       const y = this.tf.matMul(
         this.input(asView(a, m, k)) as TF.Tensor3D,
         this.input(asView(b, k, n)) as TF.Tensor3D,
       );
-      return bias ? this.tf.add(y, this.input({ storage: bias, shape: [n], strides: [1], offset: 0 })) : y;
+      return bias ? this.tf.add(y, this.input(whole(bias, [n]))) : y;
     });
   }
 
-  override softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void {
+  override softmax(x: Storage, out: Storage, { outer, n, inner }: Blocks, log: boolean): void {
     const tf = this.tf;
     const shape = [outer, n, inner];
-    const view: View = { storage: x, shape, strides: contiguous(shape), offset: 0 };
-    const outView: View = { storage: out, shape, strides: contiguous(shape), offset: 0 };
-    this.output(outView, () => {
-      const last = tf.transpose(this.input(view), [0, 2, 1]);
+    this.output(whole(out, shape), () => {
+      const last = tf.transpose(this.input(whole(x, shape)), [0, 2, 1]);
       return tf.transpose(log ? tf.logSoftmax(last) : tf.softmax(last), [0, 2, 1]);
     });
   }
 
-  override softmaxBackward(
-    grad: Storage,
-    y: Storage,
-    gradIn: Storage,
-    outer: number,
-    n: number,
-    inner: number,
-    log: boolean,
-  ): void {
+  override softmaxBackward(grad: Storage, y: Storage, gradIn: Storage, b: Blocks, log: boolean): void {
     const tf = this.tf;
-    const shape = [outer, n, inner];
-    const view = (s: Storage): View => ({ storage: s, shape, strides: contiguous(shape), offset: 0 });
-    this.output(view(gradIn), () => {
-      const g = this.input(view(grad));
-      const yt = this.input(view(y));
+    const shape = [b.outer, b.n, b.inner];
+    this.output(whole(gradIn, shape), () => {
+      const g = this.input(whole(grad, shape));
+      const yt = this.input(whole(y, shape));
       return log
         ? tf.sub(g, tf.mul(tf.exp(yt), tf.sum(g, 1, true)))
         : tf.mul(yt, tf.sub(g, tf.sum(tf.mul(g, yt), 1, true)));
     });
   }
 
-  /** A [n, c, s] batch-norm operand, or a per-channel vector broadcastable against it. */
+  /** A [n, c, s] batch-norm operand. */
   private bn(st: Storage, d: BatchNormDims): TF.Tensor {
-    const shape = [d.n, d.c, d.s];
-    return this.input({ storage: st, shape, strides: contiguous(shape), offset: 0 });
+    return this.input(whole(st, [d.n, d.c, d.s]));
   }
 
+  /** A per-channel vector broadcastable against a [n, c, s] operand (`fill` where absent). */
   private channel(st: Storage | null, d: BatchNormDims, fill: number): TF.Tensor {
     if (!st) return this.tf.fill([1, d.c, 1], fill);
-    return this.input({ storage: st, shape: [1, d.c, 1], strides: [d.c, 1, 1], offset: 0 });
+    return this.input(whole(st, [1, d.c, 1]));
   }
 
   private vectorOut(st: Storage, d: BatchNormDims, make: () => TF.Tensor): void {
-    this.output({ storage: st, shape: [d.c], strides: [1], offset: 0 }, () => this.tf.reshape(make(), [d.c]));
+    this.output(whole(st, [d.c]), () => this.tf.reshape(make(), [d.c]));
   }
 
-  override batchNormTrain(
-    x: Storage,
-    y: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
-    saveMean: Storage,
-    saveInvstd: Storage,
-    running: { mean: Storage; var: Storage; momentum: number } | null,
-    eps: number,
-  ): void {
+  override batchNormTrain(args: BatchNormTrainArgs): void {
+    const { x, dims, saveMean, saveInvstd, running, eps } = args;
     const tf = this.tf;
     const variance = this.alloc('f32', dims.c);
     this.vectorOut(saveMean, dims, () => tf.moments(this.bn(x, dims), [0, 2], true).mean);
     this.vectorOut(variance, dims, () => tf.moments(this.bn(x, dims), [0, 2], true).variance);
     this.vectorOut(saveInvstd, dims, () => tf.rsqrt(tf.add(this.channel(variance, dims, 1), eps)));
-    this.batchNormEvalWith(x, y, dims, weight, bias, saveMean, saveInvstd);
+    this.affine(args, saveMean, saveInvstd);
     if (running) {
       // running stats use the unbiased variance: var * count / (count - 1)
       const count = dims.n * dims.s;
@@ -301,18 +261,9 @@ export class TfjsBackend extends HostBackend {
   }
 
   /** y = (x - mean) * invstd * w + b with per-channel storages. */
-  private batchNormEvalWith(
-    x: Storage,
-    y: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
-    mean: Storage,
-    invstd: Storage,
-  ): void {
+  private affine({ x, y, dims, weight, bias }: BatchNormForward, mean: Storage, invstd: Storage): void {
     const tf = this.tf;
-    const shape = [dims.n, dims.c, dims.s];
-    this.output({ storage: y, shape, strides: contiguous(shape), offset: 0 }, () =>
+    this.output(whole(y, [dims.n, dims.c, dims.s]), () =>
       tf.add(
         tf.mul(
           tf.mul(tf.sub(this.bn(x, dims), this.channel(mean, dims, 0)), this.channel(invstd, dims, 1)),
@@ -323,41 +274,22 @@ export class TfjsBackend extends HostBackend {
     );
   }
 
-  override batchNormEval(
-    x: Storage,
-    y: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
-    mean: Storage,
-    variance: Storage,
-    eps: number,
-  ): void {
+  override batchNormEval(args: BatchNormEvalArgs): void {
+    const { dims, mean, variance, eps } = args;
     const invstd = this.alloc('f32', dims.c);
     this.vectorOut(invstd, dims, () => this.tf.rsqrt(this.tf.add(this.channel(variance, dims, 1), eps)));
-    this.batchNormEvalWith(x, y, dims, weight, bias, mean, invstd);
+    this.affine(args, mean, invstd);
   }
 
-  override batchNormBackward(
-    dy: Storage,
-    x: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    mean: Storage,
-    invstd: Storage,
-    dx: Storage | null,
-    dweight: Storage | null,
-    dbias: Storage | null,
-    training: boolean,
-  ): void {
+  override batchNormBackward(args: BatchNormBackwardArgs): void {
+    const { dy, x, dims, weight, mean, invstd, dx, dweight, dbias, training } = args;
     const tf = this.tf;
     const xhat = () =>
       tf.mul(tf.sub(this.bn(x, dims), this.channel(mean, dims, 0)), this.channel(invstd, dims, 1));
     if (dweight) this.vectorOut(dweight, dims, () => tf.sum(tf.mul(this.bn(dy, dims), xhat()), [0, 2]));
     if (dbias) this.vectorOut(dbias, dims, () => tf.sum(this.bn(dy, dims), [0, 2]));
     if (!dx) return;
-    const shape = [dims.n, dims.c, dims.s];
-    this.output({ storage: dx, shape, strides: contiguous(shape), offset: 0 }, () => {
+    this.output(whole(dx, [dims.n, dims.c, dims.s]), () => {
       const g = this.bn(dy, dims);
       const scale = tf.mul(this.channel(invstd, dims, 1), this.channel(weight, dims, 1));
       if (!training) return tf.mul(g, scale);
@@ -370,27 +302,23 @@ export class TfjsBackend extends HostBackend {
     });
   }
 
+  /** A dense NCHW (or OIHW) storage as a tfjs tensor with its axes permuted. */
+  private permuted(s: Storage, shape: number[], perm: number[]): TF.Tensor4D {
+    return this.tf.transpose(this.input(whole(s, shape)), perm) as TF.Tensor4D;
+  }
+
   /** NCHW storage as an NHWC tfjs tensor. */
   private nhwc(s: Storage, shape: number[]): TF.Tensor4D {
-    return this.tf.transpose(
-      this.input({ storage: s, shape, strides: contiguous(shape), offset: 0 }),
-      [0, 2, 3, 1],
-    ) as TF.Tensor4D;
+    return this.permuted(s, shape, [0, 2, 3, 1]);
   }
 
   /** OIHW weights as HWIO. */
   private hwio(s: Storage, g: Conv2dGeometry): TF.Tensor4D {
-    const shape = [g.o, g.c / g.groups, g.kh, g.kw];
-    return this.tf.transpose(
-      this.input({ storage: s, shape, strides: contiguous(shape), offset: 0 }),
-      [2, 3, 1, 0],
-    ) as TF.Tensor4D;
+    return this.permuted(s, [g.o, g.c / g.groups, g.kh, g.kw], [2, 3, 1, 0]);
   }
 
   private nchwOut(out: Storage, shape: number[], make: () => TF.Tensor): void {
-    this.output({ storage: out, shape, strides: contiguous(shape), offset: 0 }, () =>
-      this.tf.transpose(make(), [0, 3, 1, 2]),
-    );
+    this.output(whole(out, shape), () => this.tf.transpose(make(), [0, 3, 1, 2]));
   }
 
   private pads(g: {
@@ -419,7 +347,7 @@ export class TfjsBackend extends HostBackend {
         'NHWC',
         g.dilation,
       );
-      return bias ? tf.add(y, this.input({ storage: bias, shape: [g.o], strides: [1], offset: 0 })) : y;
+      return bias ? tf.add(y, this.input(whole(bias, [g.o]))) : y;
     });
   }
 
@@ -445,8 +373,7 @@ export class TfjsBackend extends HostBackend {
       return;
     }
     const tf = this.tf;
-    const shape = [g.o, g.c, g.kh, g.kw];
-    this.output({ storage: gradWeight, shape, strides: contiguous(shape), offset: 0 }, () => {
+    this.output(whole(gradWeight, [g.o, g.c, g.kh, g.kw]), () => {
       const hwio = tf
         .engine()
         .runKernel(

@@ -7,12 +7,18 @@
  */
 import { type Kernels, type LoadKernelsOptions, loadKernels } from '@minidl/kernels';
 import { kindBytes, type StorageKind, type TypedArray } from '../dtype.js';
+import { numel as count } from '../shape.js';
 import { noteAllocation } from './allocations.js';
 import {
   type BackendName,
-  type BatchNormDims,
+  type BatchNormBackwardArgs,
+  type BatchNormEvalArgs,
+  type BatchNormTrainArgs,
   type BinaryOp,
+  type Blocks,
   type Conv2dGeometry,
+  isDense,
+  type MatmulSpec,
   type MatrixOperand,
   type Pool2dGeometry,
   type ReduceOp,
@@ -79,22 +85,6 @@ const KERNEL_CONVERT: Record<
   'i32>u8': 'i32_to_bool',
   'u8>i32': 'u8_to_i32',
 };
-
-function isDense(v: View): boolean {
-  let expected = 1;
-  for (let d = v.shape.length - 1; d >= 0; d--) {
-    const size = v.shape[d]!;
-    if (size !== 1 && v.strides[d] !== expected) return false;
-    expected *= size;
-  }
-  return true;
-}
-
-function count(shape: readonly number[]): number {
-  let n = 1;
-  for (const s of shape) n *= s;
-  return n;
-}
 
 /** A wasm block owned by one Storage. */
 interface Block {
@@ -301,33 +291,18 @@ export class WasmBackend extends HostBackend {
     super.where(cond, a, b, out);
   }
 
-  override reduce(
-    op: ReduceOp,
-    x: Storage,
-    xOffset: number,
-    outer: number,
-    n: number,
-    inner: number,
-    out: Storage,
-  ): void {
+  override reduce(op: ReduceOp, x: Storage, xOffset: number, blocks: Blocks, out: Storage): void {
+    const { outer, n, inner } = blocks;
     const wantKind = op === 'argmax' || op === 'argmin' ? 'i32' : 'f32';
     if (!KERNEL_REDUCE.has(op) || x.kind !== 'f32' || out.kind !== wantKind || n === 0) {
-      super.reduce(op, x, xOffset, outer, n, inner, out);
+      super.reduce(op, x, xOffset, blocks, out);
       return;
     }
     this.kernels.reduce(op, this.addr(x, xOffset), this.addr(out), outer, n, inner);
   }
 
-  override matmul(
-    a: MatrixOperand,
-    b: MatrixOperand,
-    out: Storage,
-    batch: number,
-    m: number,
-    k: number,
-    n: number,
-    bias: Storage | null = null,
-  ): void {
+  override matmul(a: MatrixOperand, b: MatrixOperand, out: Storage, spec: MatmulSpec): void {
+    const { batch, m, k, n, bias } = spec;
     const A = this.gemmOperand(a, m, k, batch);
     const epilogue = bias ? { bias: this.addr(bias), biasAxis: 'col' as const } : {};
     const B = this.gemmOperand(b, k, n, batch);
@@ -392,24 +367,28 @@ export class WasmBackend extends HostBackend {
     };
   }
 
-  override softmax(x: Storage, out: Storage, outer: number, n: number, inner: number, log: boolean): void {
+  override softmax(x: Storage, out: Storage, { outer, n, inner }: Blocks, log: boolean): void {
     this.kernels.softmax(this.addr(x), this.addr(out), outer, n, inner, log);
   }
 
-  override softmaxBackward(
-    grad: Storage,
-    y: Storage,
-    gradIn: Storage,
-    outer: number,
-    n: number,
-    inner: number,
-    log: boolean,
-  ): void {
+  override softmaxBackward(grad: Storage, y: Storage, gradIn: Storage, b: Blocks, log: boolean): void {
+    const { outer, n, inner } = b;
     this.kernels.softmaxBackward(this.addr(grad), this.addr(y), this.addr(gradIn), outer, n, inner, log);
   }
 
-  private poolOptions(g: Pool2dGeometry) {
-    return { stride: g.stride, padding: g.padding, dilation: g.dilation, ceil_mode: g.ceilMode };
+  /**
+   * The kernels' pooling arguments: input shape and options (one options object serves both kinds:
+   * average pools always have dilation 1, and max pools ignore count_include_pad).
+   */
+  private poolArgs(g: Pool2dGeometry) {
+    const options = {
+      stride: g.stride,
+      padding: g.padding,
+      dilation: g.dilation,
+      ceil_mode: g.ceilMode,
+      count_include_pad: g.countIncludePad,
+    };
+    return [[g.n, g.c, g.h, g.w], options] as const;
   }
 
   override maxPool2d(x: Storage, out: Storage, indices: Storage, g: Pool2dGeometry): void {
@@ -419,33 +398,16 @@ export class WasmBackend extends HostBackend {
       super.maxPool2d(x, out, indices, g);
       return;
     }
-    this.kernels.maxPool2dForward(
-      this.addr(x),
-      [g.n, g.c, g.h, g.w],
-      this.addr(out),
-      this.addr(indices),
-      g.kernel,
-      this.poolOptions(g),
-    );
+    const [xs, o] = this.poolArgs(g);
+    this.kernels.maxPool2dForward(this.addr(x), xs, this.addr(out), this.addr(indices), g.kernel, o);
   }
 
   override maxPool2dBackward(gradOut: Storage, indices: Storage, gradIn: Storage, g: Pool2dGeometry): void {
-    this.kernels.maxPool2dBackward(
-      this.addr(gradOut),
-      this.addr(indices),
-      this.addr(gradIn),
-      [g.n, g.c, g.h, g.w],
-      [g.oh, g.ow],
-    );
-  }
-
-  private avgOptions(g: Pool2dGeometry) {
-    return {
-      stride: g.stride,
-      padding: g.padding,
-      ceil_mode: g.ceilMode,
-      count_include_pad: g.countIncludePad,
-    };
+    const [xs] = this.poolArgs(g);
+    this.kernels.maxPool2dBackward(this.addr(gradOut), this.addr(indices), this.addr(gradIn), xs, [
+      g.oh,
+      g.ow,
+    ]);
   }
 
   override avgPool2d(x: Storage, out: Storage, g: Pool2dGeometry): void {
@@ -453,13 +415,8 @@ export class WasmBackend extends HostBackend {
       super.avgPool2d(x, out, g);
       return;
     }
-    this.kernels.avgPool2dForward(
-      this.addr(x),
-      [g.n, g.c, g.h, g.w],
-      this.addr(out),
-      g.kernel,
-      this.avgOptions(g),
-    );
+    const [xs, o] = this.poolArgs(g);
+    this.kernels.avgPool2dForward(this.addr(x), xs, this.addr(out), g.kernel, o);
   }
 
   override avgPool2dBackward(gradOut: Storage, gradIn: Storage, g: Pool2dGeometry): void {
@@ -467,33 +424,32 @@ export class WasmBackend extends HostBackend {
       super.avgPool2dBackward(gradOut, gradIn, g);
       return;
     }
-    this.kernels.avgPool2dBackward(
-      this.addr(gradOut),
-      this.addr(gradIn),
-      [g.n, g.c, g.h, g.w],
-      g.kernel,
-      this.avgOptions(g),
-    );
+    const [xs, o] = this.poolArgs(g);
+    this.kernels.avgPool2dBackward(this.addr(gradOut), this.addr(gradIn), xs, g.kernel, o);
   }
 
-  override batchNormTrain(
-    x: Storage,
-    y: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
-    saveMean: Storage,
-    saveInvstd: Storage,
-    running: { mean: Storage; var: Storage; momentum: number } | null,
-    eps: number,
-  ): void {
-    const a = (s: Storage | null) => (s ? this.addr(s) : 0);
+  /** Address of an optional storage (0 = absent, as the kernels take it). */
+  private maybe(s: Storage | null): number {
+    return s ? this.addr(s) : 0;
+  }
+
+  override batchNormTrain({
+    x,
+    y,
+    dims,
+    weight,
+    bias,
+    saveMean,
+    saveInvstd,
+    running,
+    eps,
+  }: BatchNormTrainArgs): void {
     this.kernels.batchNormTrain(
       this.addr(x),
       this.addr(y),
       [dims.n, dims.c, dims.s],
-      a(weight),
-      a(bias),
+      this.maybe(weight),
+      this.maybe(bias),
       this.addr(saveMean),
       this.addr(saveInvstd),
       running
@@ -507,91 +463,52 @@ export class WasmBackend extends HostBackend {
     );
   }
 
-  override batchNormEval(
-    x: Storage,
-    y: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    bias: Storage | null,
-    mean: Storage,
-    variance: Storage,
-    eps: number,
-  ): void {
-    const a = (s: Storage | null) => (s ? this.addr(s) : 0);
+  override batchNormEval({ x, y, dims, weight, bias, mean, variance, eps }: BatchNormEvalArgs): void {
     this.kernels.batchNormEval(
       this.addr(x),
       this.addr(y),
       [dims.n, dims.c, dims.s],
-      a(weight),
-      a(bias),
+      this.maybe(weight),
+      this.maybe(bias),
       this.addr(mean),
       this.addr(variance),
       eps,
     );
   }
 
-  override batchNormBackward(
-    dy: Storage,
-    x: Storage,
-    dims: BatchNormDims,
-    weight: Storage | null,
-    mean: Storage,
-    invstd: Storage,
-    dx: Storage | null,
-    dweight: Storage | null,
-    dbias: Storage | null,
-    training: boolean,
-  ): void {
-    const a = (s: Storage | null) => (s ? this.addr(s) : 0);
+  override batchNormBackward(a: BatchNormBackwardArgs): void {
     this.kernels.batchNormBackward(
-      this.addr(dy),
-      this.addr(x),
-      [dims.n, dims.c, dims.s],
-      a(weight),
-      this.addr(mean),
-      this.addr(invstd),
-      a(dx),
-      a(dweight),
-      a(dbias),
-      training,
+      this.addr(a.dy),
+      this.addr(a.x),
+      [a.dims.n, a.dims.c, a.dims.s],
+      this.maybe(a.weight),
+      this.addr(a.mean),
+      this.addr(a.invstd),
+      this.maybe(a.dx),
+      this.maybe(a.dweight),
+      this.maybe(a.dbias),
+      a.training,
     );
   }
 
-  private convOptions(g: Conv2dGeometry) {
-    return { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups };
+  /** The kernels' description of a convolution: input shape, weight shape and options. */
+  private convArgs(g: Conv2dGeometry) {
+    const options = { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups };
+    return [[g.n, g.c, g.h, g.w], [g.o, g.c / g.groups, g.kh, g.kw], options] as const;
   }
 
   override conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void {
-    this.kernels.conv2dForward(
-      this.addr(x),
-      [g.n, g.c, g.h, g.w],
-      this.addr(weight),
-      [g.o, g.c / g.groups, g.kh, g.kw],
-      bias ? this.addr(bias) : 0,
-      this.addr(out),
-      this.convOptions(g),
-    );
+    const [xs, ws, o] = this.convArgs(g);
+    this.kernels.conv2dForward(this.addr(x), xs, this.addr(weight), ws, this.maybe(bias), this.addr(out), o);
   }
 
   override conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void {
-    this.kernels.conv2dInputGrad(
-      this.addr(weight),
-      this.addr(gradOut),
-      this.addr(gradIn),
-      [g.n, g.c, g.h, g.w],
-      [g.o, g.c / g.groups, g.kh, g.kw],
-      this.convOptions(g),
-    );
+    const [xs, ws, o] = this.convArgs(g);
+    this.kernels.conv2dInputGrad(this.addr(weight), this.addr(gradOut), this.addr(gradIn), xs, ws, o);
   }
 
   override conv2dBackwardWeight(x: Storage, gradOut: Storage, gradWeight: Storage, g: Conv2dGeometry): void {
-    this.kernels.conv2dWeightGrad(
-      this.addr(x),
-      this.addr(gradOut),
-      this.addr(gradWeight),
-      [g.n, g.c, g.h, g.w],
-      [g.o, g.c / g.groups, g.kh, g.kw],
-      this.convOptions(g),
-    );
+    const [xs, ws, o] = this.convArgs(g);
+    this.kernels.conv2dWeightGrad(this.addr(x), this.addr(gradOut), this.addr(gradWeight), xs, ws, o);
   }
 }

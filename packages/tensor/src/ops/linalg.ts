@@ -64,7 +64,13 @@ function product(a: Tensor, b: Tensor, bias: Tensor | null = null): Tensor {
   const out = allocTensor([...batch, m, n], 'float32', backend);
   const aOp = operand(makeView(a, av.shape, av.strides, av.offset), batch);
   const bOp = operand(makeView(b, bv.shape, bv.strides, bv.offset), batch);
-  backend.matmul(aOp, bOp, out.storage, numel(batch), m, k, n, bias ? denseStorage(bias) : null);
+  backend.matmul(aOp, bOp, out.storage, {
+    batch: numel(batch),
+    m,
+    k,
+    n,
+    bias: bias ? denseStorage(bias) : null,
+  });
   return out;
 }
 

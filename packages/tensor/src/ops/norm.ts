@@ -82,32 +82,32 @@ export function batch_norm(
     mean = allocTensor([c], 'float32', backend);
     invstd = allocTensor([c], 'float32', backend);
     const running = running_mean && running_var ? runningStorages(running_mean, running_var) : null;
-    backend.batchNormTrain(
+    backend.batchNormTrain({
       x,
-      out.storage,
+      y: out.storage,
       dims,
-      w,
-      b,
-      mean.storage,
-      invstd.storage,
-      running && { ...running.storages, momentum },
+      weight: w,
+      bias: b,
+      saveMean: mean.storage,
+      saveInvstd: invstd.storage,
+      running: running && { ...running.storages, momentum },
       eps,
-    );
+    });
     running?.finish();
   } else {
     if (!running_mean || !running_var) {
       throw new Error('running_mean and running_var must be defined in evaluation mode');
     }
-    backend.batchNormEval(
+    backend.batchNormEval({
       x,
-      out.storage,
+      y: out.storage,
       dims,
-      w,
-      b,
-      denseStorage(running_mean),
-      denseStorage(running_var),
+      weight: w,
+      bias: b,
+      mean: denseStorage(running_mean),
+      variance: denseStorage(running_var),
       eps,
-    );
+    });
     mean = running_mean;
     invstd = rsqrt(add(running_var.detach(), eps));
   }
@@ -120,18 +120,18 @@ export function batch_norm(
     const gx = needX ? allocTensor(sx!.shape, 'float32', backend) : null;
     const gw = needW ? allocTensor([c], 'float32', backend) : null;
     const gb = needB ? allocTensor([c], 'float32', backend) : null;
-    backend.batchNormBackward(
-      denseStorage(dy),
-      sx!.storage,
+    backend.batchNormBackward({
+      dy: denseStorage(dy),
+      x: sx!.storage,
       dims,
-      sw ? denseStorage(sw) : null,
-      denseStorage(sm!),
-      denseStorage(si!),
-      gx?.storage ?? null,
-      gw?.storage ?? null,
-      gb?.storage ?? null,
+      weight: sw ? denseStorage(sw) : null,
+      mean: denseStorage(sm!),
+      invstd: denseStorage(si!),
+      dx: gx?.storage ?? null,
+      dweight: gw?.storage ?? null,
+      dbias: gb?.storage ?? null,
       training,
-    );
+    });
     return [gx, gw && weight ? gw.view(weight.shape) : gw, gb && bias ? gb.view(bias.shape) : gb];
   });
 }

@@ -88,7 +88,7 @@ function reduceRaw(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, dt
     throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
   }
   const out = allocTensor(outShape, dtype, backend);
-  backend.reduce(op, src.storage, src.offset, outer, n, inner, out.storage);
+  backend.reduce(op, src.storage, src.offset, { outer, n, inner }, out.storage);
   return out;
 }
 

@@ -4,6 +4,7 @@
  *   log_softmax: dx = g - exp(y) * sum(g)
  * (sums along the softmax dim). log_softmax is what cross-entropy builds on.
  */
+import type { Blocks } from '../backend/backend.js';
 import { normalizeDim, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, attach, contiguousData, denseStorage } from './core.js';
@@ -17,16 +18,15 @@ function implicitDim(ndim: number): number {
 }
 
 /** (outer, n, inner) of a softmax over dim `d`. */
-function blocks(shape: readonly number[], d: number): [number, number, number] {
-  return [numel(shape.slice(0, d)), shape[d] ?? 1, numel(shape.slice(d + 1))];
+function blocks(shape: readonly number[], d: number): Blocks {
+  return { outer: numel(shape.slice(0, d)), n: shape[d] ?? 1, inner: numel(shape.slice(d + 1)) };
 }
 
 /** The backward of softmax/log_softmax over dim `d` given its output `y`. */
 function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
   const backend = y.storage.backend;
   const gx = allocTensor(y.shape, 'float32', backend);
-  const [outer, n, inner] = blocks(y.shape, d);
-  backend.softmaxBackward(denseStorage(g), denseStorage(y), gx.storage, outer, n, inner, log);
+  backend.softmaxBackward(denseStorage(g), denseStorage(y), gx.storage, blocks(y.shape, d), log);
   return gx;
 }
 
@@ -34,14 +34,14 @@ function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
   if (x.dtype !== 'float32') throw new TypeError(`softmax(): expected a float32 tensor, got ${x.dtype}`);
   const src = contiguousData(x);
   const out = allocTensor(x.shape, 'float32', x.storage.backend);
-  const [outer, n, inner] = blocks(x.shape, d);
+  const b = blocks(x.shape, d);
   if (src.offset !== 0) {
     // kernels take whole storages; a dense view at an offset is copied once
     const moved = allocTensor(x.shape, 'float32', x.storage.backend);
     x.storage.backend.copy(src, moved);
-    x.storage.backend.softmax(moved.storage, out.storage, outer, n, inner, log);
+    x.storage.backend.softmax(moved.storage, out.storage, b, log);
   } else {
-    x.storage.backend.softmax(src.storage, out.storage, outer, n, inner, log);
+    x.storage.backend.softmax(src.storage, out.storage, b, log);
   }
   return out;
 }
