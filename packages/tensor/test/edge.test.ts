@@ -37,3 +37,26 @@ describe('edge shapes on every backend', () => {
     });
   }
 });
+
+describe('integer and bool arithmetic as PyTorch types it', () => {
+  it('adds bools to a bool and refuses negative integer powers of integers', () => {
+    // PyTorch 2.13: [T, F, F] + [T, T, F] -> bool [T, T, F]; + 1 -> int64 [2, 1, 1]
+    const t = torch.tensor([true, false, false]);
+    const u = torch.tensor([true, true, false]);
+    expect(t.add(u).dtype).toBe('bool');
+    expect(t.add(u).tolist()).toEqual([true, true, false]);
+    expect(t.add(1).dtype).toBe('int64');
+    expect(t.add(1).tolist()).toEqual([2, 1, 1]);
+    const i = torch.tensor([1, 2, 3]);
+    expect(() => i.pow(-1)).toThrow('Integers to negative integer powers are not allowed.');
+    expect(() => t.pow(-2)).toThrow('Integers to negative integer powers are not allowed.');
+    // a tensor exponent truncates instead, as in PyTorch: 2 ** -1 -> 0
+    expect(
+      torch
+        .tensor([2])
+        .pow(torch.tensor([-1]))
+        .tolist(),
+    ).toEqual([0]);
+    expect(i.pow(-0.5).dtype).toBe('float32');
+  });
+});

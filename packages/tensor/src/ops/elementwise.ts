@@ -60,11 +60,6 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outType: DType, alpha?: n
   return out;
 }
 
-/** Arithmetic result type: booleans are added and multiplied as integers, as in PyTorch. */
-function arithType(dt: DType): DType {
-  return dt === 'bool' ? 'int64' : dt;
-}
-
 /**
  * a + alpha * b, broadcasting.
  *
@@ -80,7 +75,9 @@ export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): T
     return attach(out, 'AddBackward1', [a], [], (g) => [g]);
   }
   const [x, y, dt] = operands(a, b);
-  const out = binaryRaw('add', x, y, arithType(dt), alpha);
+  // Two bools add to a bool in PyTorch (True + True is True): a logical or, nothing to differentiate.
+  if (dt === 'bool' && alpha !== 0) return logical_or(x, y);
+  const out = binaryRaw('add', x, y, dt, alpha);
   const xs = x.shape.slice();
   const ys = y.shape.slice();
   return attach(out, 'AddBackward0', [x, y], [], (g) => [
@@ -176,6 +173,11 @@ export function div(a: Operand, b: Operand): Tensor {
  */
 export function pow(a: Operand, b: Operand): Tensor {
   if (typeof a === 'object' && typeof b === 'number') {
+    // PyTorch refuses an integral base with a negative integer scalar exponent (the result would
+    // truncate to 0 or 1); a tensor exponent is allowed and does truncate.
+    if (a.dtype !== 'float32' && Number.isInteger(b) && b < 0) {
+      throw new Error('Integers to negative integer powers are not allowed.');
+    }
     const out = unaryRaw('pow_scalar', a, b, 0, scalarResultType(a, b));
     return attach(out, 'PowBackward0', [a], [a], (g, [x]) => [
       // d(x^p)/dx = p x^(p-1), zero for p = 0 (PyTorch)
