@@ -39,7 +39,7 @@ describe('edge shapes on every backend', () => {
 });
 
 describe('integer and bool arithmetic as PyTorch types it', () => {
-  it('adds bools to a bool and refuses negative integer powers of integers', () => {
+  it('adds bools to a bool, refuses negative integer powers of integers and negated bools, promotes clamp bounds', () => {
     // PyTorch 2.13: [T, F, F] + [T, T, F] -> bool [T, T, F]; + 1 -> int64 [2, 1, 1]
     const t = torch.tensor([true, false, false]);
     const u = torch.tensor([true, true, false]);
@@ -58,5 +58,12 @@ describe('integer and bool arithmetic as PyTorch types it', () => {
         .tolist(),
     ).toEqual([0]);
     expect(i.pow(-0.5).dtype).toBe('float32');
+    expect(() => t.neg()).toThrow('Negation, the `-` operator, on a bool tensor is not supported.');
+    // clamp's bounds promote: PyTorch 2.13 gives [1.0, 1.5, 1.5] and bool clamp(0, 1) int64 [1, 0, 0]
+    expect(i.clamp(0.5, 1.5).dtype).toBe('float32');
+    expect(i.clamp(0.5, 1.5).tolist()).toEqual([1, 1.5, 1.5]);
+    expect(i.clamp(1, 2).dtype).toBe('int64');
+    expect(t.clamp(0, 1).dtype).toBe('int64');
+    expect(t.clamp(0, 1).tolist()).toEqual([1, 0, 0]);
   });
 });

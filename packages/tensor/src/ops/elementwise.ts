@@ -264,8 +264,17 @@ function unaryOp(
   };
 }
 
-/** -x. @example `x.neg()` */
-export const neg = unaryOp('neg', 'NegBackward0', (g) => unaryRaw('neg', g), 'none');
+const negate = unaryOp('neg', 'NegBackward0', (g) => unaryRaw('neg', g), 'none');
+
+/** -x (PyTorch refuses it for bool tensors, whose inverse is `logical_not`). @example `x.neg()` */
+export function neg(x: Tensor): Tensor {
+  if (x.dtype === 'bool') {
+    throw new Error(
+      'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
+    );
+  }
+  return negate(x);
+}
 /** e^x. @example `x.exp()` */
 export const exp = unaryOp('exp', 'ExpBackward0', (g, _x, y) => mul(g, y), 'y');
 /** Natural log. @example `x.log()` */
@@ -344,7 +353,13 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   }
   const lo = min ?? Number.NEGATIVE_INFINITY;
   const hi = max ?? Number.POSITIVE_INFINITY;
-  const out = unaryRaw('clamp', x, lo, hi);
+  // The bounds take part in type promotion, as PyTorch's: an int tensor clamped to 0.5 is float32,
+  // a bool tensor clamped to integers is int64.
+  let dtype = x.dtype;
+  for (const bound of [min, max]) {
+    if (bound !== undefined && bound !== null) dtype = promoteTypes(dtype, scalarResultType(x, bound));
+  }
+  const out = unaryRaw('clamp', x, lo, hi, dtype);
   return attach(out, 'ClampBackward1', [x], [x], (g, [s]) => [mul(g, logical_and(ge(s!, lo), le(s!, hi)))]);
 }
 
