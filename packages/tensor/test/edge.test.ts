@@ -11,6 +11,10 @@ describe('edge shapes on every backend', () => {
         expect(e.sum().item()).toBe(0);
         expect(e.sum(0).tolist()).toEqual([0, 0, 0]);
         expect(e.matmul(torch.ones([3, 2])).shape).toEqual([0, 2]);
+        expect(e.reshape(-1, 3).shape).toEqual([0, 3]);
+        expect(() => e.reshape(-1, 0)).toThrow(
+          'cannot reshape tensor of 0 elements into shape [-1, 0] because the unspecified dimension size -1 can be any value and is ambiguous',
+        );
         expect(
           torch
             .zeros([2, 0])

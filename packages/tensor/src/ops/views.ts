@@ -26,6 +26,12 @@ export function inferShape(shape: Shape, total: number): number[] {
   }
   const known = out.reduce((p, s) => (s === -1 ? p : p * s), 1);
   if (unknown !== -1) {
+    // ATen's infer_size: with no elements and a zero among the given sizes, any -1 would fit
+    if (known === 0 && total === 0) {
+      throw new Error(
+        `cannot reshape tensor of 0 elements into shape ${formatShape(shape)} because the unspecified dimension size -1 can be any value and is ambiguous`,
+      );
+    }
     if (known === 0 || total % known !== 0) {
       throw new Error(`shape '${formatShape(shape)}' is invalid for input of size ${total}`);
     }
