@@ -4,7 +4,6 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build');
@@ -47,6 +46,16 @@ function upToDate() {
 }
 
 if (process.argv.includes('--if-missing') && upToDate()) process.exit(0);
+let asc;
+try {
+  asc = (await import('assemblyscript/asc')).default;
+} catch (e) {
+  console.error(
+    `build-wasm: cannot load the AssemblyScript compiler (${e.message}).\n` +
+      'It is a build-time dependency of @minidl/kernels: install assemblyscript@0.28.20 (npm i -D assemblyscript@0.28.20).',
+  );
+  process.exit(1);
+}
 mkdirSync(outDir, { recursive: true });
 process.chdir(root); // asc resolves the entry file and its imports against the working directory
 const started = performance.now();
