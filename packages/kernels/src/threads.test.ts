@@ -105,7 +105,7 @@ describe('thread pool', () => {
       const a = k.alloc(4 * 300 * 300);
       const c = k.alloc(4 * 300 * 300);
       k.sgemm(false, false, 300, 300, 300, 1, a, 300, a, 300, 0, c, 300);
-      console.log(`done ${k.threads}`);
+      console.log('done ' + k.threads);
     })`;
     const res = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
       encoding: 'utf8',
