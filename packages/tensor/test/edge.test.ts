@@ -12,6 +12,15 @@ describe('edge shapes on every backend', () => {
         expect(e.sum(0).tolist()).toEqual([0, 0, 0]);
         expect(e.matmul(torch.ones([3, 2])).shape).toEqual([0, 2]);
         expect(e.reshape(-1, 3).shape).toEqual([0, 3]);
+        // PyTorch 2.13's messages for extrema of nothing
+        expect(() => e.max()).toThrow(
+          "max(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
+        );
+        expect(() => e.argmax()).toThrow(
+          'argmax(): Expected reduction dim to be specified for input.numel() == 0.',
+        );
+        expect(() => e.max(0)).toThrow('max(): Expected reduction dim 0 to have non-zero size.');
+        expect(e.max(1)[0].shape).toEqual([0]);
         expect(() => e.reshape(-1, 0)).toThrow(
           'cannot reshape tensor of 0 elements into shape [-1, 0] because the unspecified dimension size -1 can be any value and is ambiguous',
         );

@@ -85,7 +85,8 @@ function reduceRaw(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, dt
     inner = 1;
   }
   if (n === 0 && op !== 'sum' && op !== 'prod') {
-    throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+    const empty = dims.find((d) => x.shape[d] === 0);
+    throw new Error(`${op}(): Expected reduction dim ${empty} to have non-zero size.`);
   }
   const out = allocTensor(outShape, dtype, backend);
   backend.reduce(op, src.storage, src.offset, { outer, n, inner }, out.storage);
@@ -190,6 +191,11 @@ export function minDim(x: Tensor, dim: number, keepdim = false): ValuesIndices {
 }
 
 function extremumAll(x: Tensor, max: boolean): Tensor {
+  if (x.numel() === 0) {
+    throw new Error(
+      `${max ? 'max' : 'min'}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
+    );
+  }
   const dims = reductionDims(x, null);
   const out = reduceRaw(max ? 'max' : 'min', x, dims, false, x.dtype);
   const inShape = x.shape.slice();
@@ -227,6 +233,8 @@ export function amin(x: Tensor): Tensor {
 function argExtremum(x: Tensor, dim: number | null | undefined, keepdim: boolean, max: boolean): Tensor {
   const op = max ? 'argmax' : 'argmin';
   if (dim === undefined || dim === null) {
+    if (x.numel() === 0)
+      throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
     const flat = reshape(x, [-1]);
     const r = reduceRaw(op, flat, [0], false, 'int64');
     return keepdim
