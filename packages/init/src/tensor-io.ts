@@ -45,7 +45,7 @@ export function keywordArgs<O extends object>(
   positional: { [K in keyof O]?: unknown },
   options: O,
 ): O {
-  if (typeof first === 'object') return first;
+  if (typeof first === 'object' && first !== null) return first;
   const given = Object.entries(positional).filter(([, v]) => v !== undefined);
   return { ...options, ...Object.fromEntries(given) };
 }
