@@ -46,6 +46,12 @@ describe('positional and keyword forms agree', () => {
       () => kaiming_uniform_(empty([5, 5]), { a: 0.3 }),
     ],
     [
+      // PyTorch's a=None: calculate_gain('leaky_relu', None) takes slope 0.01 (same draws, checked on 2.13)
+      'kaiming_uniform_ with a null from plain JS',
+      () => kaiming_uniform_(empty([5, 5]), null as unknown as number),
+      () => kaiming_uniform_(empty([5, 5]), { a: 0.01 }),
+    ],
+    [
       'kaiming_normal_',
       () => kaiming_normal_(empty([5, 5]), 0.3, { mode: 'fan_out' }),
       () => kaiming_normal_(empty([5, 5]), { a: 0.3, mode: 'fan_out' }),
