@@ -26,7 +26,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitQuiet } from './lib/quiet.js';
-import { type StepStats, trainSteps } from './train/loop.js';
+import { type MemorySample, type StepStats, trainSteps } from './train/loop.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -60,6 +60,7 @@ if (memorySteps > 0) {
   const batch = Number(option('--batch', '16'));
   const every = Number(option('--every', String(Math.max(1, Math.round(memorySteps / 20)))));
   await waitQuiet(Number(option('--wait-quiet', '0')));
+  const samples: MemorySample[] = [];
   await trainSteps({
     batch,
     steps: memorySteps,
@@ -68,6 +69,7 @@ if (memorySteps > 0) {
     threads: threadsArg ? Number(threadsArg) : undefined,
     every,
     onSample: (s) => {
+      samples.push(s);
       if (json) console.log(JSON.stringify({ mode: 'memory', batch, ...s }));
       else
         console.log(
@@ -77,6 +79,24 @@ if (memorySteps > 0) {
         );
     },
   });
+  // flat means: no growth over the second half of the run, once the heap has reached its working size
+  const mid = samples.find((s) => s.step >= memorySteps / 2)!;
+  const last = samples[samples.length - 1]!;
+  const growth = {
+    mode: 'memory-growth',
+    batch,
+    from_step: mid.step,
+    to_step: last.step,
+    rss_mb: +(last.rss_mb - mid.rss_mb).toFixed(1),
+    wasm_memory_mb: +((last.wasm_memory_mb ?? 0) - (mid.wasm_memory_mb ?? 0)).toFixed(1),
+    max_rss_mb: Math.max(...samples.map((s) => s.rss_mb)),
+  };
+  if (json) console.log(JSON.stringify(growth));
+  else
+    console.log(
+      `steps ${growth.from_step}-${growth.to_step}: RSS ${growth.rss_mb >= 0 ? '+' : ''}${growth.rss_mb} MB, ` +
+        `wasm memory ${growth.wasm_memory_mb >= 0 ? '+' : ''}${growth.wasm_memory_mb} MB (max RSS ${growth.max_rss_mb} MB)`,
+    );
   process.exit(0);
 }
 
