@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { kernelTable } from '../../tools/docs/bench-tables.js';
+import { kernelTable, type TrainResult, trainTable } from '../../tools/docs/bench-tables.js';
 import { checkSite } from '../../tools/docs/check-links.js';
 import { extractBlocks, moduleSource, toExamples, writeExamples } from '../../tools/docs/examples.js';
 import { markdownTable, readGenerated, replaceGenerated } from '../../tools/docs/generated.js';
@@ -238,5 +238,29 @@ describe('kernelTable', () => {
     );
     expect(md).toContain('| `sgemm_512` | 4.00 ms (67.1) | 3.00 ms (89.5) | 900 ms (0.3) | 0.75× |');
     expect(md).toContain('| `conv1_forward` | 12.5 ms (10.0) | — | — | — |');
+  });
+});
+
+describe('trainTable', () => {
+  it('shows minidl and PyTorch per batch, their ratio, and the memory growth of a long run', () => {
+    const torch = { batch: 64, threads: 2, step_ms: 31, samples_per_sec: 2064.5, peak_rss_mb: 400 };
+    const md = trainTable([
+      {
+        engine: 'minidl',
+        batch: 64,
+        threads: 2,
+        step_ms: 40,
+        samples_per_sec: 1600,
+        peak_rss_mb: 310.4,
+        torch,
+      },
+      { mode: 'memory', step: 500 } as unknown as TrainResult,
+      { from_step: 5000, to_step: 10000, rss_mb: 0.4, wasm_memory_mb: 0, max_rss_mb: 290 },
+    ]);
+    expect(md).toContain('| 64 | 2 | 40.0 | 1,600 | 310 MB | 31.0 | 2,065 | 0.78× |');
+    expect(md.split('\n').filter((l) => l.startsWith('| 6'))).toHaveLength(1);
+    expect(md).toContain(
+      'from step 5000 to step 10000, RSS changed by +0.4 MB and WebAssembly memory by +0 MB',
+    );
   });
 });
