@@ -130,6 +130,24 @@ describe('main', () => {
     expect(html).toContain('minidl and PyTorch side by side');
     expect(html).toContain('<th>epoch 1: minidl / PyTorch</th>');
     expect(html).toContain('kaiming (PyTorch)');
+    writeFileSync(
+      refPath,
+      JSON.stringify({
+        source: 'torch',
+        versions: {},
+        config: { ...summary.config, lr: 0.1 },
+        runs: summary.runs,
+      }),
+    );
+    expect(
+      await main(
+        ['--schemes', 'kaiming', '--seeds', '1', '--epochs', '1', '--out', 'a', '--reference', 'ref.json'],
+        h.context,
+      ),
+    ).toBe(0);
+    expect(h.logs).toContain(
+      'note: the reference was run with a different configuration (lr: 0.1 there, 0.0002 now)',
+    );
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     writeFileSync(refPath, '{"runs": 3}');
     expect(await main(['--schemes', 'kaiming', '--reference', 'ref.json'], h.context)).toBe(2);

@@ -4,7 +4,7 @@
  * Exit codes: 0 done, 2 bad usage (message lists what is valid), 1 anything else.
  */
 import { isAbsolute, join, resolve } from 'node:path';
-import { configHash, libraryVersions, runConfigOf } from './config.js';
+import { configDifferences, configHash, libraryVersions, runConfigOf } from './config.js';
 import { helpText, parseOptions, UsageError } from './options.js';
 import { writeOutputs } from './output.js';
 import { ProgressBar } from './progress.js';
@@ -85,6 +85,12 @@ export async function main(argv: string[], context: Partial<MainContext> = {}): 
       const versions = libraryVersions(options.threads);
       const trainer = await ctx.createTrainer({ data: resolved.data, threads: options.threads });
       ctx.output.log(`writing to ${out}`);
+      const differences = reference ? configDifferences(reference.config, config) : [];
+      if (differences.length > 0) {
+        ctx.output.log(
+          `note: the reference was run with a different configuration (${differences.join('; ')})`,
+        );
+      }
       const runs = await runExperiment(
         { schemes, seeds: options.seeds, config, versions },
         store,
