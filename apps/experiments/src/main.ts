@@ -21,7 +21,12 @@ export interface Trainer {
 }
 
 /** How to build a trainer for the data and thread options. */
-export type TrainerFactory = (options: { data: string | null; threads: number }) => Promise<Trainer>;
+export type TrainerFactory = (options: {
+  data: string | null;
+  threads: number;
+  /** Seconds of training between mid-epoch checkpoints (the trainer's default when omitted). */
+  checkpointSeconds?: number;
+}) => Promise<Trainer>;
 
 export interface MainContext {
   createTrainer: TrainerFactory;

@@ -77,6 +77,37 @@ describe('createTrainer', () => {
     );
     expect(resumed.steps).toEqual(whole.steps);
   });
+
+  it('resumes from a mid-epoch checkpoint to exactly the uninterrupted result', async () => {
+    // checkpointSeconds 0: a checkpoint after every step; die at step 30 of 80 in epoch 1.
+    const { trainRun } = await createTrainer({ data: null, threads: 1, checkpointSeconds: 0 });
+    const whole = await trainRun(spec, quiet());
+    let saved: Checkpoint | undefined;
+    await expect(
+      trainRun(
+        spec,
+        quiet({
+          checkpoint: (c) => {
+            if ((c.state as { step: number }).step < 30) return;
+            saved = structuredClone(c);
+            throw new Error('killed at step 30');
+          },
+        }),
+      ),
+    ).rejects.toThrow('killed');
+    expect(saved!.partial.history).toHaveLength(0);
+    expect(saved!.state).toMatchObject({
+      step: 30,
+      loader: { batches_done: 30 },
+      epoch_progress: { epoch: 1, batches: 30 },
+    });
+    const resumed = await trainRun(spec, quiet({ resume: saved! }));
+    expect(resumed.history.map((h) => [h.step, h.test_loss, h.test_acc, h.train_loss, h.train_acc])).toEqual(
+      whole.history.map((h) => [h.step, h.test_loss, h.test_acc, h.train_loss, h.train_acc]),
+    );
+    expect(resumed.steps).toEqual(whole.steps);
+    expect(resumed.diagnostics).toEqual(whole.diagnostics);
+  });
 });
 
 /** An IDX file of unsigned bytes (magic 0x0000 08 rank, big-endian dims, data). */

@@ -113,12 +113,53 @@ function entryOf<V>(record: Record<string, Record<string, V>>, key: string): Rec
   return record[key];
 }
 
-function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64');
+/** Running sums of the epoch in progress; a mid-epoch checkpoint saves them. */
+interface EpochProgress {
+  epoch: number;
+  /** Batches trained in this epoch. */
+  batches: number;
+  loss: number;
+  correct: number;
+  seen: number;
+  /** Training seconds spent in this epoch so far. */
+  seconds: number;
+  /** Sums over the current logging window. */
+  window: { loss: number; correct: number; n: number; steps: number };
 }
 
-/** Model weights and optimizer state as checkpoint tensors plus JSON state. */
-function snapshot(model: nn.Module, opt: Optimizer, loaderGenerator: Generator) {
+function freshEpoch(epoch: number): EpochProgress {
+  return {
+    epoch,
+    batches: 0,
+    loss: 0,
+    correct: 0,
+    seen: 0,
+    seconds: 0,
+    window: { loss: 0, correct: 0, n: 0, steps: 0 },
+  };
+}
+
+/** What a checkpoint holds besides tensors. */
+interface SavedState {
+  optimizer: {
+    scalars: Record<string, Record<string, number>>;
+    param_groups: optim.OptimizerStateDict['param_groups'];
+  };
+  /** The DataLoader's state: the generator at the start of the epoch in progress and its batches done. */
+  loader: { generator_state: string; batches_done: number };
+  step: number;
+  /** Present in a mid-epoch checkpoint. */
+  epoch_progress?: EpochProgress;
+}
+
+/** Model weights, optimizer state, data order and progress as checkpoint tensors plus JSON state. */
+function snapshot(
+  model: nn.Module,
+  opt: Optimizer,
+  loader: data.DataLoader<unknown, Batch>,
+  step: number,
+  progress?: EpochProgress,
+): Pick<Checkpoint, 'tensors' | 'state'> {
   const tensors: Record<string, StoredTensor> = {};
   for (const [key, t] of Object.entries(model.state_dict()))
     tensors[`model.${key}`] = { shape: [...t.shape], data: t.toFloat32Array() };
@@ -130,16 +171,26 @@ function snapshot(model: nn.Module, opt: Optimizer, loaderGenerator: Generator) 
       else tensors[`optim.${index}.${key}`] = { shape: [...value.shape], data: value.toFloat32Array() };
     }
   }
-  return {
-    tensors,
-    state: {
-      optimizer: { scalars, param_groups: sd.param_groups },
-      loader_generator: toBase64(loaderGenerator.get_state()),
+  const ls = loader.state_dict();
+  const state: SavedState = {
+    optimizer: { scalars, param_groups: sd.param_groups },
+    loader: {
+      generator_state: Buffer.from(ls.generator_state).toString('base64'),
+      batches_done: ls.batches_done,
     },
+    step,
+    ...(progress ? { epoch_progress: structuredClone(progress) } : {}),
   };
+  return { tensors, state: state as unknown as Record<string, unknown> };
 }
 
-function restore(ckpt: Checkpoint, model: nn.Module, opt: Optimizer, loaderGenerator: Generator): void {
+/** Restores {@link snapshot}; returns the step count and the interrupted epoch's sums, if any. */
+function restore(
+  ckpt: Checkpoint,
+  model: nn.Module,
+  opt: Optimizer,
+  loader: data.DataLoader<unknown, Batch>,
+) {
   const weights: Record<string, Tensor> = {};
   const optimState: Record<string, Record<string, Float32Array | number>> = {};
   for (const [name, t] of Object.entries(ckpt.tensors)) {
@@ -150,17 +201,15 @@ function restore(ckpt: Checkpoint, model: nn.Module, opt: Optimizer, loaderGener
     }
   }
   model.load_state_dict(weights);
-  const saved = ckpt.state as {
-    optimizer: {
-      scalars: Record<string, Record<string, number>>;
-      param_groups: optim.OptimizerStateDict['param_groups'];
-    };
-    loader_generator: string;
-  };
+  const saved = ckpt.state as unknown as SavedState;
   for (const [index, entry] of Object.entries(saved.optimizer.scalars))
     Object.assign(entryOf(optimState, index), entry);
   opt.load_state_dict({ state: optimState, param_groups: saved.optimizer.param_groups });
-  loaderGenerator.set_state(new Uint8Array(Buffer.from(saved.loader_generator, 'base64')));
+  loader.load_state_dict({
+    generator_state: new Uint8Array(Buffer.from(saved.loader.generator_state, 'base64')),
+    batches_done: saved.loader.batches_done,
+  });
+  return { step: saved.step, progress: saved.epoch_progress };
 }
 
 /**
@@ -178,14 +227,16 @@ function setThreads(threads: number): void {
 }
 
 /**
- * A trainer over the embedded MNIST split (or the IDX files in `data`).
+ * A trainer over the embedded MNIST split (or the IDX files in `data`). Checkpoints are taken at
+ * the end of every epoch and, inside an epoch, every `checkpointSeconds` of training (default 60),
+ * so a kill loses at most that much work even with full MNIST's long epochs.
  *
  * @example
  * ```ts
  * const { trainRun } = await createTrainer({ data: null, threads: 2 });
  * ```
  */
-export const createTrainer: TrainerFactory = async ({ data: folder, threads }) => {
+export const createTrainer: TrainerFactory = async ({ data: folder, threads, checkpointSeconds = 60 }) => {
   setThreads(threads);
   const train =
     folder === null ? new datasets.MNIST({ train: true }) : new datasets.MNIST(folder, { train: true });
@@ -216,8 +267,10 @@ export const createTrainer: TrainerFactory = async ({ data: folder, threads }) =
 
     let partial: PartialRun;
     let elapsed = 0;
+    let step = 0;
+    let resumed: EpochProgress | undefined;
     if (hooks.resume) {
-      restore(hooks.resume, model, opt, loaderGenerator);
+      ({ step, progress: resumed } = restore(hooks.resume, model, opt, loader));
       partial = hooks.resume.partial;
       elapsed = hooks.resume.elapsed_s;
     } else {
@@ -236,13 +289,22 @@ export const createTrainer: TrainerFactory = async ({ data: folder, threads }) =
     }
     const stepsPerEpoch = loader.length;
     const totalSteps = config.epochs * stepsPerEpoch;
-    let step = partial.history.at(-1)?.step ?? 0;
-    for (let epoch = partial.history.length + 1; epoch <= config.epochs && !partial.diverged; epoch++) {
-      const start = performance.now();
-      let epochLoss = 0;
-      let epochCorrect = 0;
-      let seen = 0;
-      let window = { loss: 0, correct: 0, n: 0, steps: 0 };
+    for (
+      let epoch = resumed?.epoch ?? partial.history.length + 1;
+      epoch <= config.epochs && !partial.diverged;
+      epoch++
+    ) {
+      const p = resumed ?? freshEpoch(epoch);
+      resumed = undefined;
+      // Training time is counted in segments so that checkpoints and evaluation are left out.
+      let segment = performance.now();
+      let lastCheckpoint = segment;
+      const closeSegment = () => {
+        const now = performance.now();
+        p.seconds += (now - segment) / 1000;
+        elapsed += (now - segment) / 1000;
+        segment = now;
+      };
       for await (const [x, y] of loader) {
         opt.zero_grad();
         const out = model.forward(x);
@@ -258,41 +320,42 @@ export const createTrainer: TrainerFactory = async ({ data: folder, threads }) =
         step += 1;
         const n = y.shape[0]!;
         const correct = no_grad(() => out.argmax(1).eq(y).sum().item());
-        epochLoss += value * n;
-        epochCorrect += correct;
-        seen += n;
-        window = {
-          loss: window.loss + value,
-          correct: window.correct + correct,
-          n: window.n + n,
-          steps: window.steps + 1,
-        };
+        p.batches += 1;
+        p.loss += value * n;
+        p.correct += correct;
+        p.seen += n;
+        const w = p.window;
+        p.window = { loss: w.loss + value, correct: w.correct + correct, n: w.n + n, steps: w.steps + 1 };
         if (step % config.log_every === 0) {
-          partial.steps.push({ step, loss: window.loss / window.steps, acc: window.correct / window.n });
-          window = { loss: 0, correct: 0, n: 0, steps: 0 };
+          partial.steps.push({
+            step,
+            loss: p.window.loss / p.window.steps,
+            acc: p.window.correct / p.window.n,
+          });
+          p.window = { loss: 0, correct: 0, n: 0, steps: 0 };
         }
-        hooks.step({
-          step,
-          totalSteps,
-          epoch,
-          loss: value,
-          samplesPerSecond: seen / ((performance.now() - start) / 1000),
-        });
+        const running = p.seconds + (performance.now() - segment) / 1000;
+        hooks.step({ step, totalSteps, epoch, loss: value, samplesPerSecond: p.seen / running });
+        if (p.batches < stepsPerEpoch && (performance.now() - lastCheckpoint) / 1000 >= checkpointSeconds) {
+          closeSegment();
+          hooks.checkpoint({ partial, elapsed_s: elapsed, ...snapshot(model, opt, loader, step, p) });
+          segment = performance.now();
+          lastCheckpoint = segment;
+        }
       }
-      const seconds = (performance.now() - start) / 1000;
-      elapsed += seconds;
+      closeSegment();
       partial.history.push({
         epoch,
         step,
-        train_loss: epochLoss / Math.max(1, seen),
-        train_acc: epochCorrect / Math.max(1, seen),
+        train_loss: p.loss / Math.max(1, p.seen),
+        train_acc: p.correct / Math.max(1, p.seen),
         ...(await evaluate(model, testLoader)),
-        wall_time_s: seconds,
-        samples_per_s: seen / seconds,
+        wall_time_s: p.seconds,
+        samples_per_s: p.seen / p.seconds,
       });
       partial.diagnostics.push(measureLayers(model, layers, fixed[0], fixed[1], epoch));
       if (epoch < config.epochs && !partial.diverged) {
-        hooks.checkpoint({ partial, elapsed_s: elapsed, ...snapshot(model, opt, loaderGenerator) });
+        hooks.checkpoint({ partial, elapsed_s: elapsed, ...snapshot(model, opt, loader, step) });
       }
     }
     const samples = partial.history.reduce((a, h) => a + h.samples_per_s * h.wall_time_s, 0);
