@@ -57,7 +57,7 @@ describe('runExperiment', () => {
     const out = recorder();
     const runs = await runExperiment(p, RunStore.open(dir, p.config), healthy.trainRun, out);
     expect(healthy.trained).toEqual(['kaiming/0/3', 'kaiming/1/1', 'kaiming/1/2', 'kaiming/1/3']);
-    expect(out.logs).toContain('kaiming seed 0: resuming after epoch 2');
+    expect(out.logs).toContain('kaiming seed 0: resuming from its checkpoint (2 of 3 epochs done)');
     const uninterrupted = await syntheticTrainer({ stepsPerEpoch: 20 }).trainRun(
       { scheme: BUILTIN_SCHEMES.kaiming, seed: 0, config: p.config, versions: p.versions },
       { checkpoint: () => {}, step: () => {} },

@@ -94,7 +94,9 @@ export async function runExperiment(
       const resume = store.checkpoint(scheme.name, seed);
       if (resume !== undefined) {
         checkSameScheme(scheme, resume.partial.scheme_sha256, 'checkpoint');
-        output.log(`${scheme.name} seed ${seed}: resuming after epoch ${resume.partial.history.length}`);
+        output.log(
+          `${scheme.name} seed ${seed}: resuming from its checkpoint (${resume.partial.history.length} of ${plan.config.epochs} epochs done)`,
+        );
       }
       const record = await trainRun(
         { scheme, seed, config: plan.config, versions: plan.versions },
