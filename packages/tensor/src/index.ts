@@ -42,7 +42,7 @@ export {
   set_backend,
 } from './backend/registry.js';
 export type { DType, StorageKind, TypedArray } from './dtype.js';
-export { type Conv2dOptions, conv2d, type Pair } from './ops/conv.js';
+export { type Conv2dOptions, conv2d, conv2d_relu, type Pair } from './ops/conv.js';
 
 export {
   arange,

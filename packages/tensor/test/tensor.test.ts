@@ -245,6 +245,38 @@ describe('autograd semantics', () => {
     }
   });
 
+  it('conv2d_relu gives the values, gradients and graph of conv2d(...).relu() on every backend', () => {
+    for (const device of ['wasm', 'js', 'tfjs'] as const) {
+      const run = (fused: boolean) => {
+        torch.manual_seed(0);
+        const x = torch.randn([2, 3, 5, 5], { device, requires_grad: true });
+        const w = torch.randn([4, 3, 3, 3], { device, requires_grad: true });
+        const b = torch.randn([4], { device, requires_grad: true });
+        const y = fused
+          ? torch.conv2d_relu(x, w, b, { padding: 1 })
+          : torch.conv2d(x, w, b, { padding: 1 }).relu();
+        y.mul(torch.arange(0, 100, { device }).view(4, 5, 5))
+          .sum()
+          .backward();
+        return { y, grads: [x, w, b].map((t) => t.grad!.tolist()) };
+      };
+      const fused = run(true);
+      const plain = run(false);
+      expect(fused.y.tolist()).toEqual(plain.y.tolist());
+      expect(fused.y.min().item()).toBe(0); // some outputs were clamped, so the mask mattered
+      expect(fused.grads).toEqual(plain.grads);
+      expect(fused.y.grad_fn!.name).toBe('ReluBackward0');
+      expect(fused.y.grad_fn!.next_functions[0]!.name).toBe('ConvolutionBackward0');
+      // unbatched input, and no graph without gradients
+      const x3 = torch.randn([3, 5, 5], { device });
+      const w3 = torch.randn([4, 3, 3, 3], { device });
+      const y3 = torch.conv2d_relu(x3, w3);
+      expect(y3.shape).toEqual([4, 3, 3]);
+      expect(y3.grad_fn).toBeNull();
+      expect(y3.tolist()).toEqual(torch.conv2d(x3, w3).relu().tolist());
+    }
+  });
+
   it('retain_graph allows a second backward; ops without saved tensors never need it', () => {
     const x = T([1, 2], { requires_grad: true });
     const y = x.mul(x).sum();

@@ -1,6 +1,9 @@
 /** Containers of numbered children: `nn.Sequential` and `nn.ModuleList`. */
+import { conv2d_relu, Tensor } from '@minidl/tensor';
 import { Module } from '../module.js';
 import { addIndent } from '../pyformat.js';
+import { ReLU } from './activation.js';
+import { Conv2d } from './conv.js';
 
 /**
  * What Sequential and ModuleList share: children named "0", "1", ... (so parameter names read
@@ -84,9 +87,44 @@ export class Sequential extends ModuleSequence {
   // biome-ignore lint/suspicious/noExplicitAny: each child defines its own input and output, as in PyTorch.
   forward(input: any): any {
     let x = input;
-    for (const m of this) x = m.forward(x);
+    const children = [...this];
+    for (let i = 0; i < children.length; i++) {
+      const m = children[i]!;
+      const next = children[i + 1];
+      if (next !== undefined && fusible(m, next, x)) {
+        // Conv2d then ReLU: one kernel pass that never stores the pre-activation (same values,
+        // gradients and grad_fn graph as running the two modules)
+        x = conv2d_relu(x, m.weight, m.bias, {
+          stride: m.stride,
+          padding: m.padding,
+          dilation: m.dilation,
+          groups: m.groups,
+        });
+        i++;
+      } else x = m.forward(x);
+    }
     return x;
   }
+}
+
+/** Whether `m` itself runs its class's own forward: no hooks (they wrap forward) and no override. */
+function plain(m: Module, cls: { prototype: { forward: unknown } }): boolean {
+  return !Object.hasOwn(m, 'forward') && m.forward === cls.prototype.forward;
+}
+
+/**
+ * Whether a Conv2d followed by a ReLU can run fused on this input: neither module has hooks or a
+ * replaced forward, the padding is explicit, and the input is one the Conv2d accepts (otherwise
+ * its own forward runs and raises its explanatory error).
+ */
+function fusible(m: Module, next: Module, x: unknown): m is Conv2d {
+  if (!(m instanceof Conv2d && next instanceof ReLU && plain(m, Conv2d) && plain(next, ReLU))) return false;
+  return (
+    typeof m.padding !== 'string' &&
+    x instanceof Tensor &&
+    (x.ndim === 3 || x.ndim === 4) &&
+    x.shape[x.ndim - 3] === m.in_channels
+  );
 }
 
 /**

@@ -264,8 +264,15 @@ export interface Backend {
    * else dx = dy * w * invstd. dweight = sum(dy * xhat), dbias = sum(dy).
    */
   batchNormBackward(args: BatchNormBackwardArgs): void;
-  /** out = conv2d(x, weight) + bias, all dense NCHW / OIHW. */
-  conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void;
+  /** out = conv2d(x, weight) + bias, all dense NCHW / OIHW; with `relu`, max(out, 0) (NaN stays NaN). */
+  conv2d(
+    x: Storage,
+    weight: Storage,
+    bias: Storage | null,
+    out: Storage,
+    g: Conv2dGeometry,
+    relu?: boolean,
+  ): void;
   /** gradIn = gradient of conv2d w.r.t. its input (overwritten). */
   conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void;
   /** gradWeight = gradient of conv2d w.r.t. its weight (overwritten). */

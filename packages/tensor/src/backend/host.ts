@@ -360,7 +360,14 @@ export class HostBackend implements Backend {
     }
   }
 
-  conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void {
+  conv2d(
+    x: Storage,
+    weight: Storage,
+    bias: Storage | null,
+    out: Storage,
+    g: Conv2dGeometry,
+    relu = false,
+  ): void {
     const xd = x.data;
     const wd = weight.data;
     const bd = bias?.data;
@@ -373,6 +380,7 @@ export class HostBackend implements Backend {
     this.convPairs(g, (xi, wi, oi) => {
       acc[oi]! += xd[xi]! * wd[wi]!;
     });
+    if (relu) for (let i = 0; i < acc.length; i++) acc[i] = UNARY.relu(acc[i]!, 0, 0);
     out.data.set(acc);
   }
 

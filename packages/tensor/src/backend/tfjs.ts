@@ -332,9 +332,16 @@ export class TfjsBackend extends HostBackend {
     ];
   }
 
-  override conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void {
+  override conv2d(
+    x: Storage,
+    weight: Storage,
+    bias: Storage | null,
+    out: Storage,
+    g: Conv2dGeometry,
+    relu = false,
+  ): void {
     if (g.groups !== 1) {
-      super.conv2d(x, weight, bias, out, g);
+      super.conv2d(x, weight, bias, out, g, relu);
       return;
     }
     const tf = this.tf;
@@ -347,7 +354,8 @@ export class TfjsBackend extends HostBackend {
         'NHWC',
         g.dilation,
       );
-      return bias ? tf.add(y, this.input(whole(bias, [g.o]))) : y;
+      const z = bias ? tf.add(y, this.input(whole(bias, [g.o]))) : y;
+      return relu ? tf.relu(z) : z;
     });
   }
 

@@ -497,9 +497,25 @@ export class WasmBackend extends HostBackend {
     return [[g.n, g.c, g.h, g.w], [g.o, g.c / g.groups, g.kh, g.kw], options] as const;
   }
 
-  override conv2d(x: Storage, weight: Storage, bias: Storage | null, out: Storage, g: Conv2dGeometry): void {
+  override conv2d(
+    x: Storage,
+    weight: Storage,
+    bias: Storage | null,
+    out: Storage,
+    g: Conv2dGeometry,
+    relu = false,
+  ): void {
     const [xs, ws, o] = this.convArgs(g);
-    this.kernels.conv2dForward(this.addr(x), xs, this.addr(weight), ws, this.maybe(bias), this.addr(out), o);
+    const options = { ...o, relu }; // the kernel applies max(., 0) as it stores each output tile
+    this.kernels.conv2dForward(
+      this.addr(x),
+      xs,
+      this.addr(weight),
+      ws,
+      this.maybe(bias),
+      this.addr(out),
+      options,
+    );
   }
 
   override conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void {

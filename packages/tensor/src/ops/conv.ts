@@ -8,7 +8,7 @@ import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { allocTensor, attach, backendOf, denseStorage } from './core.js';
 import { sum } from './reduce.js';
-import { squeeze, unsqueeze } from './views.js';
+import { makeView, squeeze, unsqueeze } from './views.js';
 
 /** A pair from PyTorch's `int or tuple` arguments. */
 export type Pair = number | readonly [number, number];
@@ -95,11 +95,42 @@ export function conv2d(
   bias?: Tensor | null | Conv2dOptions,
   options: Conv2dOptions = {},
 ): Tensor {
+  return convolution(input, weight, bias, options, false);
+}
+
+/**
+ * `relu(conv2d(input, weight, bias, options))` in one pass: the kernel applies the ReLU as it stores
+ * each output, so the pre-activation is never written to memory. Values, gradients and the autograd
+ * graph (`ReluBackward0` -> `ConvolutionBackward0`) are those of the two ops; `nn.Sequential` uses
+ * it for a `Conv2d` followed by a `ReLU`.
+ *
+ * @example
+ * ```ts
+ * const y = torch.conv2d_relu(x, weight, bias, { padding: 1 }); // == torch.conv2d(x, weight, bias, { padding: 1 }).relu()
+ * y.grad_fn!.name; // 'ReluBackward0'
+ * ```
+ */
+export function conv2d_relu(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null | Conv2dOptions,
+  options: Conv2dOptions = {},
+): Tensor {
+  return convolution(input, weight, bias, options, true);
+}
+
+function convolution(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | Conv2dOptions | undefined,
+  options: Conv2dOptions,
+  relu: boolean,
+): Tensor {
   let b: Tensor | null = null;
   let opts = options;
   if (bias instanceof Tensor) b = bias;
   else if (bias) opts = bias;
-  if (input.ndim === 3) return squeeze(conv2d(unsqueeze(input, 0), weight, b, opts), 0);
+  if (input.ndim === 3) return squeeze(convolution(unsqueeze(input, 0), weight, b, opts, relu), 0);
   if (input.ndim !== 4) {
     throw new Error(
       `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatShape(input.shape)}`,
@@ -116,13 +147,16 @@ export function conv2d(
   }
   const backend = backendOf(input, weight, b);
   const out = allocTensor([g.n, g.o, g.oh, g.ow], 'float32', backend);
-  backend.conv2d(denseStorage(input), denseStorage(weight), b ? denseStorage(b) : null, out.storage, g);
+  backend.conv2d(denseStorage(input), denseStorage(weight), b ? denseStorage(b) : null, out.storage, g, relu);
   const needX = input.requires_grad;
   const needW = weight.requires_grad;
   const needB = b?.requires_grad ?? false;
   const xShape = input.shape.slice();
   const wShape = weight.shape.slice();
-  return attach(out, 'ConvolutionBackward0', [input, weight, b], [input, weight], (gy, [x, w]) => {
+  // With the ReLU fused, the convolution's node hangs off a stand-in for the pre-activation that is
+  // never materialised (its backward needs only x and w), and the ReLU's node saves the output.
+  const pre = relu ? makeView(out, out.shape, out.strides, 0) : out;
+  const conv = attach(pre, 'ConvolutionBackward0', [input, weight, b], [input, weight], (gy, [x, w]) => {
     const gyS = denseStorage(gy);
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
@@ -135,5 +169,11 @@ export function conv2d(
       backend.conv2dBackwardWeight(denseStorage(x!), gyS, gw.storage, g);
     }
     return [gx, gw, needB ? sum(gy, [0, 2, 3]) : null];
+  });
+  if (!relu) return conv;
+  return attach(out, 'ReluBackward0', [conv], [out], (g, [y]) => {
+    const gx = allocTensor(g.shape, 'float32', backend);
+    backend.binary('relu_backward', g, y!, gx);
+    return [gx];
   });
 }
