@@ -30,6 +30,17 @@ await new Promise((resolve) => {
     }
   }, 200);
 });
+// SIGKILL is asynchronous: wait until the killed process (the lock holder) is really gone.
+const holder = Number(readFileSync(join(out, '.lock'), 'utf8'));
+const alive = () => {
+  try {
+    process.kill(holder, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+while (alive()) await new Promise((resolve) => setTimeout(resolve, 100));
 const second = start('restart');
 const code = await new Promise((resolve) => second.on('exit', resolve));
 const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
