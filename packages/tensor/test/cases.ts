@@ -58,6 +58,14 @@ export const GRAD_CASES: [string, () => [(...xs: torch.Tensor[]) => torch.Tensor
       [leaf([1, 4, 5, 6], 53), leaf([2, 2, 2, 2], 54)],
     ],
   ],
+  [
+    'conv2d_relu stride/groups',
+    () => [
+      (x, w, b) => torch.conv2d_relu(x!, w!, b!, { stride: 2, padding: 1, groups: 2 }),
+      // seeds chosen so that no pre-activation lies within the finite difference of the ReLU kink
+      [leaf([2, 4, 5, 5], 156), leaf([4, 2, 3, 3], 157), leaf([4], 158)],
+    ],
+  ],
   ['max_pool2d', () => [(x) => torch.max_pool2d(x!, 2), [leaf([1, 2, 4, 4], 55)]]],
   [
     'max_pool2d padding/stride/ceil',
