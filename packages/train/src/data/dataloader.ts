@@ -44,7 +44,16 @@ export interface DataLoaderState {
 /** What `fit` and checkpoints need of a loader: batches, their count per epoch, a resumable position. */
 export interface BatchSource<B> extends AsyncIterable<B> {
   readonly length: number;
+  /**
+   * The loader's position, for a checkpoint (PyTorch's `StatefulDataLoader.state_dict()` in
+   * torchdata; plain `DataLoader` has none). `fit` reads it at the start of every epoch to find
+   * the batches already done, and {@link save_checkpoint} stores it.
+   */
   state_dict(): DataLoaderState;
+  /**
+   * Restores a position from {@link BatchSource.state_dict}, so the next iteration continues the
+   * interrupted epoch with the same batches; {@link load_checkpoint} calls it when `fit` resumes.
+   */
   load_state_dict(state: DataLoaderState): void;
 }
 
@@ -71,6 +80,10 @@ export class DataLoader<T = unknown, B = Collated> implements BatchSource<B> {
   readonly shuffle: boolean;
   readonly drop_last: boolean;
   readonly generator: Generator | undefined;
+  /**
+   * Merges the samples of one batch into the batch, as PyTorch's `collate_fn`; `undefined` when none
+   * was given, in which case batches come from the dataset's `__getitems__` or `default_collate`.
+   */
   readonly collate_fn: ((samples: T[]) => B) | undefined;
   /** Generator state at the start of the epoch in progress, and batches handed out from it. */
   private epoch: { start: Uint8Array; done: number; total: number } | undefined;

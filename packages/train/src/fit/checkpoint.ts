@@ -16,7 +16,17 @@ import { load_with_metadata, save_file } from '../safetensors/safetensors.js';
 
 /** What a checkpoint needs of a model: PyTorch's `state_dict`/`load_state_dict`. */
 export interface StatefulModel {
+  /**
+   * The model's parameters and buffers by their dotted names (`fc1.weight`), as
+   * `nn.Module.state_dict()`. {@link save_checkpoint} calls it and stores each tensor under
+   * `model.<name>`.
+   */
   state_dict(): Record<string, Tensor> | Map<string, Tensor>;
+  /**
+   * Copies saved tensors into the model's parameters and buffers, as `nn.Module.load_state_dict`;
+   * it should throw when names or shapes do not match. {@link load_checkpoint} calls it with the
+   * tensors stored under `model.` (prefix stripped); the return value is ignored.
+   */
   load_state_dict(state: Record<string, Tensor>): unknown;
 }
 

@@ -14,15 +14,34 @@ import { createReporter, formatDuration, type ProgressMode } from './progress.js
 
 /** What `fit` needs of a model: an `nn.Module` satisfies it. */
 export interface FitModel extends StatefulModel {
+  /**
+   * The model's output for a batch of inputs, as `nn.Module.forward`: `fit` and {@link evaluate}
+   * call it once per batch with the loader's `x` and pass the result to the loss with `y`.
+   */
   forward(x: Tensor): Tensor;
+  /**
+   * Switches to training mode (dropout active, batch norm updating its running statistics), as
+   * `nn.Module.train()`; `fit` calls it at the start of every epoch. The return value is ignored.
+   */
   train(mode?: boolean): unknown;
+  /**
+   * Switches to evaluation mode, as `nn.Module.eval()`; {@link evaluate} calls it before the
+   * validation pass (so `fit` does after every epoch's training when given a `val_loader`).
+   */
   eval(): unknown;
 }
 
 /** A loss: a function `(output, target) => scalar` or a module such as `new nn.CrossEntropyLoss()`. */
 export type LossFn =
   | ((output: Tensor, target: Tensor) => Tensor)
-  | { forward(output: Tensor, target: Tensor): Tensor };
+  | {
+      /**
+       * The loss of a batch as a scalar tensor, as a PyTorch loss module's `forward(input, target)`
+       * (`nn.CrossEntropyLoss`, `nn.MSELoss`); `fit` calls it after the model's forward and
+       * backpropagates from its result.
+       */
+      forward(output: Tensor, target: Tensor): Tensor;
+    };
 
 /** Passed to `on_step_end` after every optimizer step. */
 export interface StepInfo {
@@ -54,12 +73,39 @@ export interface EpochRecord {
   samples_per_s: number;
 }
 
-/** Hooks into the loop; every member is optional. */
+/**
+ * Hooks into the loop; every member is optional. PyTorch has no callbacks (its loops are written by
+ * hand); the names follow Keras and PyTorch Lightning. `fit` awaits each hook before going on, in
+ * the order the callbacks were given, so a hook may do asynchronous work (write a file, post a metric).
+ *
+ * @example
+ * ```ts
+ * const losses: number[] = [];
+ * await fit(model, { ...options, callbacks: [{ on_step_end: (s) => { losses.push(s.loss); } }] });
+ * ```
+ */
 export interface Callback {
+  /**
+   * Called once, before the first epoch runs (and after a checkpoint is resumed): `epoch` is the
+   * epoch training starts at (0 unless resuming), `global_step` the optimizer steps already done.
+   */
   on_train_begin?(info: { epoch: number; global_step: number }): void | Promise<void>;
+  /** Called at the start of every epoch (0-based `epoch`), before the model is put in training mode. */
   on_epoch_begin?(epoch: number): void | Promise<void>;
+  /**
+   * Called after every optimizer step (and the scheduler's step with `scheduler_interval: 'step'`)
+   * with the batch's loss, accuracy and learning rate; `info.stop()` ends training after this step.
+   */
   on_step_end?(info: StepInfo): void | Promise<void>;
+  /**
+   * Called after every completed epoch, once the scheduler has stepped and the validation pass has
+   * run, with the epoch's record (the one `fit` adds to its history); before the epoch's checkpoint.
+   */
   on_epoch_end?(record: EpochRecord): void | Promise<void>;
+  /**
+   * Called once when training ends normally (all epochs done or `stop()` requested) with the full
+   * history, the array `fit` returns; not called when training throws (e.g. {@link NonFiniteLossError}).
+   */
   on_train_end?(history: EpochRecord[]): void | Promise<void>;
 }
 

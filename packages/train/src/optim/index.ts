@@ -8,6 +8,7 @@ export {
   type OptimizerStateDictInput,
   type ParamGroup,
   type ParamGroupInput,
+  type ParamState,
   type Params,
 } from './optimizer.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';

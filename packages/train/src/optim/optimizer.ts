@@ -13,7 +13,25 @@
 import { enable_grad, type Tensor } from '@minidl/tensor';
 import { readValues, stateTensor, tensorValues, writeValues } from './param-io.js';
 
-/** One parameter's optimizer state: buffers (same length as the parameter) and scalars (`step`). */
+/**
+ * One parameter's optimizer state, the value type of {@link Optimizer.state} (PyTorch's
+ * `optimizer.state[p]`): named buffers, each a flat float32 array with one element per element of
+ * the parameter (row-major), and scalars such as Adam's `step`. The keys are PyTorch's
+ * (`momentum_buffer` for SGD; `step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq` for Adam/AdamW;
+ * `step`, `square_avg`, `momentum_buffer`, `grad_avg` for RMSprop), so a state read here compares
+ * with PyTorch's directly. The state is created on a parameter's first `step()` and is live: the
+ * next update reads what is written here. For a copy in tensors of the parameter's shape, use
+ * {@link Optimizer.state_dict}.
+ *
+ * @example
+ * ```ts
+ * const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+ * // ... one opt.step() later:
+ * const s = opt.state.get(weight)!; // ParamState
+ * s.step; // 1
+ * (s.exp_avg as Float32Array).length === weight.numel(); // true
+ * ```
+ */
 export type ParamState = Record<string, Float32Array | number>;
 
 /** A parameter group as the user passes it: parameters plus any option overrides. */
@@ -72,7 +90,9 @@ function isTensorLike(x: unknown): x is Tensor {
 
 /**
  * Base class of every optimizer. Subclasses give their defaults to the constructor and implement
- * {@link Optimizer.updateParam}, the update of one parameter from its gradient.
+ * three protected methods: `validate` (check a group's options), `initState` (a parameter's
+ * {@link ParamState} on its first update) and `updateParam` (the update of one parameter from its
+ * gradient).
  *
  * @example
  * ```ts
