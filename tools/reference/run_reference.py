@@ -241,7 +241,7 @@ def main():
     p.add_argument("--from", dest="source", help="a results folder of the experiments app: take its config, schemes and seeds")
     p.add_argument("--schemes", default="small-normal,xavier,kaiming")
     p.add_argument("--seeds", default="3", help="a count (0..N-1) or a comma list")
-    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--lr", type=float, default=0.0002)
     p.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd")

@@ -26,7 +26,7 @@ describe('configuration hash', () => {
     const a = runConfigOf(parseOptions([]));
     expect(configDifferences(a, { ...a, batch_size: 64, epochs: 9 })).toEqual([
       'batch_size: 16 there, 64 now',
-      'epochs: 3 there, 9 now',
+      'epochs: 5 there, 9 now',
     ]);
   });
 

@@ -64,7 +64,7 @@ export interface ExperimentOptions {
 export const DEFAULTS: ExperimentOptions = {
   schemes: ['small-normal', 'xavier', 'kaiming'],
   seeds: [0, 1, 2],
-  epochs: 3,
+  epochs: 5,
   batchSize: 16,
   lr: 0.0002,
   optimizer: 'sgd',
