@@ -25,6 +25,7 @@ export type {
   BinaryOp,
   Blocks,
   Conv2dGeometry,
+  ConvEpilogue,
   MatmulSpec,
   MatrixOperand,
   Pool2dGeometry,

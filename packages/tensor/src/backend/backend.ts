@@ -141,6 +141,12 @@ export interface Pool2dGeometry extends Window2dGeometry {
   ceilMode: boolean;
 }
 
+/** What a convolution applies to each output as it stores it: + bias[channel], then max(., 0) (NaN stays NaN). */
+export interface ConvEpilogue {
+  bias: Storage | null;
+  relu: boolean;
+}
+
 /** A contiguous block viewed as (outer, n, inner): reductions and softmax work over the middle axis. */
 export interface Blocks {
   outer: number;
@@ -264,15 +270,8 @@ export interface Backend {
    * else dx = dy * w * invstd. dweight = sum(dy * xhat), dbias = sum(dy).
    */
   batchNormBackward(args: BatchNormBackwardArgs): void;
-  /** out = conv2d(x, weight) + bias, all dense NCHW / OIHW; with `relu`, max(out, 0) (NaN stays NaN). */
-  conv2d(
-    x: Storage,
-    weight: Storage,
-    bias: Storage | null,
-    out: Storage,
-    g: Conv2dGeometry,
-    relu?: boolean,
-  ): void;
+  /** out = conv2d(x, weight), all dense NCHW / OIHW, with the epilogue applied as outputs are stored. */
+  conv2d(x: Storage, weight: Storage, out: Storage, g: Conv2dGeometry, epilogue: ConvEpilogue): void;
   /** gradIn = gradient of conv2d w.r.t. its input (overwritten). */
   conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void;
   /** gradWeight = gradient of conv2d w.r.t. its weight (overwritten). */

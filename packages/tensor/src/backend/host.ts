@@ -16,6 +16,7 @@ import {
   type BinaryOp,
   type Blocks,
   type Conv2dGeometry,
+  type ConvEpilogue,
   type MatmulSpec,
   type MatrixOperand,
   type Pool2dGeometry,
@@ -360,14 +361,7 @@ export class HostBackend implements Backend {
     }
   }
 
-  conv2d(
-    x: Storage,
-    weight: Storage,
-    bias: Storage | null,
-    out: Storage,
-    g: Conv2dGeometry,
-    relu = false,
-  ): void {
+  conv2d(x: Storage, weight: Storage, out: Storage, g: Conv2dGeometry, { bias, relu }: ConvEpilogue): void {
     const xd = x.data;
     const wd = weight.data;
     const bd = bias?.data;

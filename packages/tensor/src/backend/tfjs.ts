@@ -22,6 +22,7 @@ import {
   type BinaryOp,
   type Blocks,
   type Conv2dGeometry,
+  type ConvEpilogue,
   isDense as dense,
   type MatmulSpec,
   type MatrixOperand,
@@ -332,16 +333,10 @@ export class TfjsBackend extends HostBackend {
     ];
   }
 
-  override conv2d(
-    x: Storage,
-    weight: Storage,
-    bias: Storage | null,
-    out: Storage,
-    g: Conv2dGeometry,
-    relu = false,
-  ): void {
+  override conv2d(x: Storage, weight: Storage, out: Storage, g: Conv2dGeometry, e: ConvEpilogue): void {
+    const { bias, relu } = e;
     if (g.groups !== 1) {
-      super.conv2d(x, weight, bias, out, g, relu);
+      super.conv2d(x, weight, out, g, e);
       return;
     }
     const tf = this.tf;

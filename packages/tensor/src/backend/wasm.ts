@@ -17,6 +17,7 @@ import {
   type BinaryOp,
   type Blocks,
   type Conv2dGeometry,
+  type ConvEpilogue,
   isDense,
   type MatmulSpec,
   type MatrixOperand,
@@ -497,14 +498,8 @@ export class WasmBackend extends HostBackend {
     return [[g.n, g.c, g.h, g.w], [g.o, g.c / g.groups, g.kh, g.kw], options] as const;
   }
 
-  override conv2d(
-    x: Storage,
-    weight: Storage,
-    bias: Storage | null,
-    out: Storage,
-    g: Conv2dGeometry,
-    relu = false,
-  ): void {
+  override conv2d(x: Storage, weight: Storage, out: Storage, g: Conv2dGeometry, e: ConvEpilogue): void {
+    const { bias, relu } = e;
     const [xs, ws, o] = this.convArgs(g);
     const options = { ...o, relu }; // the kernel applies max(., 0) as it stores each output tile
     this.kernels.conv2dForward(

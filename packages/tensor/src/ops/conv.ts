@@ -110,12 +110,8 @@ export function conv2d(
  * y.grad_fn!.name; // 'ReluBackward0'
  * ```
  */
-export function conv2d_relu(
-  input: Tensor,
-  weight: Tensor,
-  bias?: Tensor | null | Conv2dOptions,
-  options: Conv2dOptions = {},
-): Tensor {
+export function conv2d_relu(...args: Parameters<typeof conv2d>): Tensor {
+  const [input, weight, bias, options = {}] = args;
   return convolution(input, weight, bias, options, true);
 }
 
@@ -147,7 +143,8 @@ function convolution(
   }
   const backend = backendOf(input, weight, b);
   const out = allocTensor([g.n, g.o, g.oh, g.ow], 'float32', backend);
-  backend.conv2d(denseStorage(input), denseStorage(weight), b ? denseStorage(b) : null, out.storage, g, relu);
+  const epilogue = { bias: b ? denseStorage(b) : null, relu };
+  backend.conv2d(denseStorage(input), denseStorage(weight), out.storage, g, epilogue);
   const needX = input.requires_grad;
   const needW = weight.requires_grad;
   const needB = b?.requires_grad ?? false;
