@@ -199,6 +199,8 @@ export class Kernels {
   /** One GEMM workspace per thread. */
   private readonly gemmWs: number[];
   private pool: ThreadPool | null;
+  /** Upper bound set by {@link Kernels.set_num_threads}; the pool's workers beyond it stay idle. */
+  private threadLimit = Number.POSITIVE_INFINITY;
 
   /** @internal use loadKernels()/loadKernelsAsync() */
   constructor(
@@ -226,7 +228,27 @@ export class Kernels {
 
   /** Number of threads kernels may use (1 = calling thread only). */
   get threads(): number {
-    return 1 + (this.pool?.size ?? 0);
+    return Math.min(1 + (this.pool?.size ?? 0), this.threadLimit);
+  }
+
+  /**
+   * Caps the threads later kernel calls use, as `torch.set_num_threads` does for PyTorch's intra-op
+   * pool. The pool is created once by {@link loadKernels}; a cap above its size uses all of it, and
+   * lowering the cap leaves the spare workers idle rather than stopping them, so it can be raised again.
+   *
+   * @throws RangeError unless `n` is a positive integer.
+   *
+   * @example
+   * ```ts
+   * const k = loadKernels({ threads: 2 });
+   * k.set_num_threads(1); // every kernel now runs on the calling thread
+   * ```
+   */
+  set_num_threads(n: number): void {
+    if (!Number.isInteger(n) || n < 1) {
+      throw new RangeError(`set_num_threads expects a positive integer, got ${n}`);
+    }
+    this.threadLimit = n;
   }
 
   /** True when the relaxed-SIMD build is in use (fused multiply-add in the GEMM microkernel). */

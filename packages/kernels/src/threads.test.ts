@@ -22,6 +22,24 @@ describe('thread pool', () => {
     expect(k1.variant.endsWith('-mt')).toBe(false);
   });
 
+  it('set_num_threads caps the threads in use and can raise them again', () => {
+    const k = loadKernels({ threads: 2 });
+    const n = 257;
+    const a = k.alloc(4 * n * n);
+    const c1 = k.alloc(4 * n * n);
+    const c2 = k.alloc(4 * n * n);
+    k.f32(a, n * n).set(Float32Array.from({ length: n * n }, (_, i) => Math.sin(i)));
+    k.set_num_threads(1);
+    expect(k.threads).toBe(1);
+    k.sgemm(false, false, n, n, n, 1, a, n, a, n, 0, c1, n);
+    k.set_num_threads(8);
+    expect(k.threads).toBe(2); // capped by the pool's size
+    k.sgemm(false, false, n, n, n, 1, a, n, a, n, 0, c2, n);
+    expect(k.readF32(c2, n * n)).toEqual(k.readF32(c1, n * n));
+    expect(() => k.set_num_threads(0)).toThrow('set_num_threads expects a positive integer, got 0');
+    k.dispose();
+  });
+
   it('sgemm splits rows or columns across threads with bit-identical results', () => {
     const r = rng(4);
     for (const [tA, tB, M, N, K] of [
