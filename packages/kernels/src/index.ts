@@ -40,4 +40,4 @@ export {
   type UnaryOp,
 } from './ops.js';
 export { threadsAvailable } from './pool.js';
-export { contiguousStrides, MAX_RANK } from './strides.js';
+export { coalesce, contiguousStrides, MAX_RANK } from './strides.js';

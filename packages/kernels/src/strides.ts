@@ -34,6 +34,11 @@ export function contiguousStrides(shape: readonly number[]): number[] {
 /**
  * Drops size-1 dims and merges neighbours that every operand walks contiguously
  * (stride[d] == stride[d+1] * shape[d+1]). Returns rank >= 1.
+ *
+ * @example
+ * ```ts
+ * coalesce([2, 3, 4], [[12, 4, 1], [0, 4, 1]]); // { shape: [2, 12], strides: [[12, 1], [0, 1]] }
+ * ```
  */
 export function coalesce(
   shape: readonly number[],

@@ -1,34 +1,10 @@
 /**
  * Strided iteration shared by the plain-TypeScript kernels: walks several same-shaped views row by
  * row (a row is the innermost dimension), after merging dimensions that are contiguous in every
- * operand, so a fully contiguous operation becomes a single long row.
+ * operand (@minidl/kernels' `coalesce`, the same merge its strided wasm kernels do), so a fully
+ * contiguous operation becomes a single long row.
  */
-
-/** Shape and per-operand strides after merging dimensions that are contiguous in all operands. */
-export function coalesce(
-  shape: readonly number[],
-  strides: readonly (readonly number[])[],
-): { shape: number[]; strides: number[][] } {
-  const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const size = shape[d]!;
-    if (size === 1) continue; // a size-1 dim never moves any pointer
-    const last = outShape.length - 1;
-    if (last >= 0 && strides.every((s, k) => outStrides[k]![last] === s[d]! * size)) {
-      outShape[last]! *= size;
-      strides.forEach((s, k) => {
-        outStrides[k]![last] = s[d]!;
-      });
-    } else {
-      outShape.push(size);
-      strides.forEach((s, k) => {
-        outStrides[k]!.push(s[d]!);
-      });
-    }
-  }
-  return { shape: outShape, strides: outStrides };
-}
+import { coalesce } from '@minidl/kernels';
 
 /**
  * Calls `row(offsets, length, steps)` once per innermost row of `shape`; `offsets[k]` is operand k's
@@ -41,17 +17,9 @@ export function forEachRow(
   row: (offsets: number[], length: number, steps: number[]) => void,
 ): void {
   for (const d of shape) if (d === 0) return;
-  const c = coalesce(shape, strides);
+  const c = coalesce(shape, strides); // rank >= 1: a single element is one row of length 1
   const rank = c.shape.length;
   const cur = offsets.slice();
-  if (rank === 0) {
-    row(
-      cur,
-      1,
-      offsets.map(() => 0),
-    );
-    return;
-  }
   const len = c.shape[rank - 1]!;
   const steps = c.strides.map((s) => s[rank - 1]!);
   const outer = rank - 1;
