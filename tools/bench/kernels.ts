@@ -18,11 +18,12 @@
  * still reported).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadKernels } from '@minidl/kernels';
+import { waitQuiet } from './lib/quiet.js';
 
 interface Result {
   engine: 'minidl' | 'tfjs-cpu' | 'torch';
@@ -81,26 +82,7 @@ function median(fn: () => void, n: number): { ms: number; cpu: number } {
   return { ms: mid(ts), cpu: mid(cs) };
 }
 
-/** Fraction of CPU time idle over `ms` milliseconds (Linux /proc/stat; 1 elsewhere). */
-async function idleFraction(ms: number): Promise<number> {
-  const read = () => {
-    if (!existsSync('/proc/stat')) return null;
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    return { idle: f[3]! + f[4]!, total: f.reduce((a, b) => a + b, 0) };
-  };
-  const a = read();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = read();
-  return a && b && b.total > a.total ? (b.idle - a.idle) / (b.total - a.total) : 1;
-}
-
-const waitQuiet = Number(option('--wait-quiet', '0'));
-if (waitQuiet > 0) {
-  const until = Date.now() + waitQuiet * 1000;
-  let idle = await idleFraction(2000);
-  while (idle < 0.9 && Date.now() < until) idle = await idleFraction(2000);
-  console.error(`(CPU ${(idle * 100).toFixed(0)}% idle when measuring started)`);
-}
+await waitQuiet(Number(option('--wait-quiet', '0')));
 const load0 = loadavg()[0]!;
 
 // ---- minidl ----

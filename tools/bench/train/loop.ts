@@ -1,40 +1,27 @@
 /**
  * The training loop `npm run bench -- train` times: the tutorial's MNIST CNN (shared/SEED.md model
- * 3, kaiming_normal_ weights and zero biases as its code does) on random 28x28 inputs, trained with
+ * 3, as the experiments app defines it, with kaiming_normal_ weights and zero biases as the
+ * tutorial's code does) on random 28x28 inputs, trained with
  * `optim.SGD` through a shuffling DataLoader, written as a user would write it.
  */
 import { loadavg } from 'node:os';
 import { F, nn } from '@minidl/nn';
 import * as torch from '@minidl/tensor';
 import { data, optim } from '@minidl/train';
+// the model's source file itself, not the app's entry point (whose image and plotting libraries
+// would load into this process and count in its peak RSS)
+import { TutorialCNN } from '../../../apps/experiments/src/model.js';
 
-/** SEED.md model 3. */
-export class CNN extends nn.Module {
-  layer = new nn.Sequential(
-    new nn.Conv2d(1, 16, 3, { padding: 1 }),
-    new nn.ReLU(),
-    new nn.Conv2d(16, 32, 3, { padding: 1 }),
-    new nn.ReLU(),
-    new nn.MaxPool2d(2, 2),
-    new nn.Conv2d(32, 64, 3, { padding: 1 }),
-    new nn.ReLU(),
-    new nn.MaxPool2d(2, 2),
-  );
-  fc_layer = new nn.Sequential(new nn.Linear(64 * 7 * 7, 100), new nn.ReLU(), new nn.Linear(100, 10));
-
-  constructor() {
-    super();
-    for (const m of this.modules()) {
-      if (m instanceof nn.Conv2d || m instanceof nn.Linear) {
-        nn.init.kaiming_normal_(m.weight.data);
-        m.bias!.data.fill_(0);
-      }
+/** SEED.md model 3 (the experiments app's), initialised as the tutorial's code does. */
+function tutorialCNN(): TutorialCNN {
+  const model = new TutorialCNN();
+  for (const m of model.modules()) {
+    if (m instanceof nn.Conv2d || m instanceof nn.Linear) {
+      nn.init.kaiming_normal_(m.weight.data);
+      m.bias!.data.fill_(0);
     }
   }
-
-  forward(x: torch.Tensor): torch.Tensor {
-    return this.fc_layer.forward(this.layer.forward(x).view(x.shape[0]!, -1));
-  }
+  return model;
 }
 
 /** Median figures of the timed steps (the same fields train_torch.py prints). */
@@ -81,7 +68,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?
 export async function trainSteps(o: TrainOptions): Promise<StepStats> {
   torch.set_backend(o.backend as torch.BackendName, o.threads ? { threads: o.threads } : {});
   torch.manual_seed(0);
-  const model = new CNN();
+  const model = tutorialCNN();
   // enough samples for several distinct batches; epochs repeat until `steps` are done
   const n = o.batch * Math.min(o.steps, 16);
   const dataset = new data.TensorDataset(torch.rand([n, 1, 28, 28]), torch.randint(0, 10, [n]));
