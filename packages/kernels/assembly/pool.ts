@@ -103,7 +103,35 @@ function maxPool2x2(
       const r0 = 2 * oh * W;
       const a = at(plane, r0);
       const b = at(plane, r0 + W);
-      for (let ow = 0; ow < OW; ow++) {
+      // four windows at a time: de-interleave the left and right taps of two input rows
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4) {
+        const c = ow << 3;
+        const a0 = v128.load(a + c);
+        const a1 = v128.load(a + c, 16);
+        const b0 = v128.load(b + c);
+        const b1 = v128.load(b + c, 16);
+        const i0 = i32x4.add(i32x4.splat(r0 + 2 * ow), i32x4(0, 2, 4, 6));
+        let best = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6);
+        let bi = i0;
+        let v = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+        let t = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, t);
+        bi = v128.bitselect(i32x4.add(i0, i32x4.splat(1)), bi, t);
+        v = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+        t = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, t);
+        bi = v128.bitselect(i32x4.add(i0, i32x4.splat(W)), bi, t);
+        v = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        t = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+        best = v128.bitselect(v, best, t);
+        bi = v128.bitselect(i32x4.add(i0, i32x4.splat(W + 1)), bi, t);
+        v128.store(o, best);
+        v128.store(oi, bi);
+        o += 16;
+        oi += 16;
+      }
+      for (; ow < OW; ow++) {
         const c = ow << 3;
         let best = load<f32>(a + c);
         let bi = r0 + 2 * ow;

@@ -89,6 +89,18 @@ describe('max_pool2d', () => {
     expect(k.readI32(pi, 1)[0]).toBe(1);
   });
 
+  it('keeps the NaN and tie rules of PyTorch in the four-window SIMD body of 2x2 pooling', () => {
+    // windows in tap order (top-left, top-right, bottom-left, bottom-right): a tie keeps the first,
+    // a NaN is taken (the last NaN wins)
+    const N = Number.NaN;
+    const px = put(k, Float32Array.from([1, N, 3, 3, 5, 2, -1, -1, 0, 2, N, 4, 5, 6, -1, N]));
+    const po = k.alloc(16);
+    const pi = k.alloc(16);
+    k.maxPool2dForward(px, [1, 1, 2, 8], po, pi, 2);
+    expect(Array.from(k.readF32(po, 4))).toEqual([N, N, 6, N]);
+    expect(Array.from(k.readI32(pi, 4))).toEqual([1, 10, 13, 15]);
+  });
+
   it('checks the padding limit like PyTorch', () => {
     expect(() => pool2dGeometry([1, 1, 4, 4], 2, { padding: 2 })).toThrow(
       'pad should be at most half of effective kernel size',
