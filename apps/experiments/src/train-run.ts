@@ -9,7 +9,6 @@
  * `Generator().manual_seed(seed)`. Only that generator is consumed during training, so saving its
  * state with the weights makes a resumed run identical to an uninterrupted one.
  */
-import { availableParallelism } from 'node:os';
 import * as init from '@minidl/init';
 import { F, type nn } from '@minidl/nn';
 import * as torch from '@minidl/tensor';
@@ -213,20 +212,6 @@ function restore(
 }
 
 /**
- * Applies `--threads` through `torch.set_num_threads` where @minidl/tensor provides it (PyTorch's
- * name). Until it does, the wasm backend uses every core, and asking for fewer says so.
- */
-function setThreads(threads: number): void {
-  const set = (torch as unknown as { set_num_threads?: (n: number) => void }).set_num_threads;
-  if (set !== undefined) set(threads);
-  else if (threads !== availableParallelism()) {
-    process.stderr.write(
-      `note: --threads ${threads} is not applied: @minidl/tensor has no set_num_threads yet, so it uses all ${availableParallelism()} cores\n`,
-    );
-  }
-}
-
-/**
  * A trainer over the embedded MNIST split (or the IDX files in `data`). Checkpoints are taken at
  * the end of every epoch and, inside an epoch, every `checkpointSeconds` of training (default 60),
  * so a kill loses at most that much work even with full MNIST's long epochs.
@@ -237,7 +222,7 @@ function setThreads(threads: number): void {
  * ```
  */
 export const createTrainer: TrainerFactory = async ({ data: folder, threads, checkpointSeconds = 60 }) => {
-  setThreads(threads);
+  torch.set_num_threads(threads); // --threads, as torch.set_num_threads in a PyTorch script
   const train =
     folder === null ? new datasets.MNIST({ train: true }) : new datasets.MNIST(folder, { train: true });
   const test =

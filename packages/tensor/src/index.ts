@@ -37,10 +37,12 @@ export type {
 export { Storage } from './backend/backend.js';
 export {
   get_backend,
+  get_num_threads,
   load_wasm_backend,
   type MemoryStats,
   memory_stats,
   set_backend,
+  set_num_threads,
 } from './backend/registry.js';
 export type { DType, StorageKind, TypedArray } from './dtype.js';
 export { type Conv2dOptions, conv2d, conv2d_relu, type Pair } from './ops/conv.js';

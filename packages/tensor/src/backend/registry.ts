@@ -27,6 +27,7 @@ function instance(name: BackendName, options: LoadKernelsOptions = {}): Backend 
       throw new Error(`Unknown backend '${name}': expected one of ${[...factories.keys()].join(', ')}`);
     }
     b = factory(options);
+    if (threadCap !== null && b instanceof WasmBackend) b.kernels.set_num_threads(threadCap);
     instances.set(name, b);
   }
   return b;
@@ -119,4 +120,47 @@ export interface MemoryStats {
 export function memory_stats(name: BackendName = 'wasm'): MemoryStats | null {
   const b = instance(name);
   return b instanceof WasmBackend ? b.stats() : null;
+}
+
+/** The cap `set_num_threads` asked for, applied to the wasm kernels now and when they load later. */
+let threadCap: number | null = null;
+
+function wasmKernels(): WasmBackend['kernels'] | null {
+  const wasm = instances.get('wasm');
+  return wasm instanceof WasmBackend ? wasm.kernels : null;
+}
+
+/**
+ * Sets how many threads the wasm kernels use from now on, as `torch.set_num_threads` sets PyTorch's
+ * intra-op threads. The worker pool is sized when the kernels load (`threads`, default: every core);
+ * a number above that uses the whole pool. The tfjs and js backends compute on the calling thread.
+ *
+ * @throws RangeError unless `n` is a positive integer.
+ *
+ * @example
+ * ```ts
+ * set_num_threads(1); // reproducible single-core timings
+ * get_num_threads();  // 1
+ * ```
+ */
+export function set_num_threads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`set_num_threads expects a positive integer, got ${n}`);
+  }
+  threadCap = n;
+  wasmKernels()?.set_num_threads(n);
+}
+
+/**
+ * The number of threads the wasm kernels use (`torch.get_num_threads`); loads the default backend
+ * if nothing has been computed yet.
+ *
+ * @example
+ * ```ts
+ * get_num_threads(); // 2 on a two-core machine
+ * ```
+ */
+export function get_num_threads(): number {
+  if (wasmKernels() === null) instance('wasm');
+  return wasmKernels()!.threads;
 }
