@@ -7,6 +7,25 @@
 //   grad W:   dW_g[Cog, P] += dY_g[Cog, Q] col^T[Q, P]
 //   grad x:   dcol[P, Q] = W_g^T dY_g, then x-grad += col2im(dcol)
 // The descriptor is 16 i32 words written by the host (see src/conv.ts).
+
+import {
+  D_CI,
+  D_CO,
+  D_DH,
+  D_DW,
+  D_GROUPS,
+  D_H,
+  D_KH,
+  D_KW,
+  D_OH,
+  D_OW,
+  D_PH,
+  D_PW,
+  D_SH,
+  D_SW,
+  D_W,
+  field,
+} from './descriptor';
 import {
   FLAG_BIAS_ROW,
   gemmWorkspaceBytes,
@@ -21,27 +40,6 @@ import {
   wsTile,
 } from './gemm';
 import { at, hsum } from './simd';
-
-// word 0 is the batch size N, used only by the host
-const D_CI = 1;
-const D_H = 2;
-const D_W = 3;
-const D_CO = 4;
-const D_KH = 5;
-const D_KW = 6;
-const D_SH = 7;
-const D_SW = 8;
-const D_PH = 9;
-const D_PW = 10;
-const D_DH = 11;
-const D_DW = 12;
-const D_GROUPS = 13;
-const D_OH = 14;
-const D_OW = 15;
-
-function field(d: usize, i: i32): i32 {
-  return load<i32>(d + ((<usize>i) << 2));
-}
 
 /** Column block width of the forward and weight-gradient GEMMs (output positions per packed B block). */
 const NCQ = 512;

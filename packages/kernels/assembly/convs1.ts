@@ -8,26 +8,25 @@
 // junk (they wrap into the next row) and are dropped when storing; that costs (Wp - OW)/Wp extra work.
 // The input gradient of a stride-1 conv is itself a stride-1 conv (of dy with the flipped, transposed
 // weight, padding d(K-1) - p), so it runs through the same forward kernel (src/kernels.ts sets it up).
+
+import {
+  D_CI,
+  D_CO,
+  D_DH,
+  D_DW,
+  D_GROUPS,
+  D_H,
+  D_KH,
+  D_KW,
+  D_OH,
+  D_OW,
+  D_PH,
+  D_PW,
+  D_W,
+  field,
+} from './descriptor';
 import { FLAG_RELU, MR, NR, packA } from './gemm';
 import { at, madd } from './simd';
-
-const D_CI = 1;
-const D_H = 2;
-const D_W = 3;
-const D_CO = 4;
-const D_KH = 5;
-const D_KW = 6;
-const D_PH = 9;
-const D_PW = 10;
-const D_DH = 11;
-const D_DW = 12;
-const D_GROUPS = 13;
-const D_OH = 14;
-const D_OW = 15;
-
-function field(d: usize, i: i32): i32 {
-  return load<i32>(d + ((<usize>i) << 2));
-}
 
 /** Depth block of the weight gradient (its B panel, KCW x 16 floats, stays in L1). */
 const KCW = 256;

@@ -1,24 +1,9 @@
 // 2-d max and average pooling over NCHW planes and their gradients. Planes [p0, p1) of the N*C planes
 // are processed per call. Window geometry (descriptor words as in conv.ts, channel count unused):
 //   ih = oh*sh - ph + kh*dh, iw = ow*sw - pw + kw*dw.
+
+import { D_DH, D_DW, D_H, D_KH, D_KW, D_OH, D_OW, D_PH, D_PW, D_SH, D_SW, D_W, field } from './descriptor';
 import { at, isNan } from './simd';
-
-const D_H = 2;
-const D_W = 3;
-const D_KH = 5;
-const D_KW = 6;
-const D_SH = 7;
-const D_SW = 8;
-const D_PH = 9;
-const D_PW = 10;
-const D_DH = 11;
-const D_DW = 12;
-const D_OH = 14;
-const D_OW = 15;
-
-function field(d: usize, i: i32): i32 {
-  return load<i32>(d + ((<usize>i) << 2));
-}
 
 /**
  * Max pooling: out = max over each window (padding never wins), idx = flat h*W + w of the max within
