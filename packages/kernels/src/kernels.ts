@@ -773,17 +773,7 @@ export class Kernels {
     kernelSize: Pair,
     options: AvgPool2dOptions = {},
   ): Conv2dGeometry {
-    const g = this.setDesc(pool2dGeometry(xShape, kernelSize, options));
-    const [cip, div] = avgFlags(options);
-    const planes = g.N * g.Ci;
-    this.split(
-      planes,
-      planes * g.H * g.W,
-      1,
-      (t, p0, p1) => [x, out, this.desc, cip, div, this.scratch[t]!, p0, p1],
-      'avgPool2dForward',
-    );
-    return g;
+    return this.avgPool2d('avgPool2dForward', x, out, xShape, kernelSize, options);
   }
 
   /** avg_pool2d gradient: dx [N, C, H, W] (overwritten) from dy [N, C, OH, OW], same arguments as the forward. */
@@ -794,6 +784,21 @@ export class Kernels {
     kernelSize: Pair,
     options: AvgPool2dOptions = {},
   ): void {
+    this.avgPool2d('avgPool2dBackward', dy, dx, xShape, kernelSize, options);
+  }
+
+  /**
+   * Runs an average-pooling kernel (forward: x -> out; backward: dy -> dx) over the N*C planes,
+   * split across threads by plane; both directions take the same descriptor and flags.
+   */
+  private avgPool2d(
+    kernel: 'avgPool2dForward' | 'avgPool2dBackward',
+    src: number,
+    dst: number,
+    xShape: readonly number[],
+    kernelSize: Pair,
+    options: AvgPool2dOptions,
+  ): Conv2dGeometry {
     const g = this.setDesc(pool2dGeometry(xShape, kernelSize, options));
     const [cip, div] = avgFlags(options);
     const planes = g.N * g.Ci;
@@ -801,9 +806,10 @@ export class Kernels {
       planes,
       planes * g.H * g.W,
       1,
-      (t, p0, p1) => [dy, dx, this.desc, cip, div, this.scratch[t]!, p0, p1],
-      'avgPool2dBackward',
+      (t, p0, p1) => [src, dst, this.desc, cip, div, this.scratch[t]!, p0, p1],
+      kernel,
     );
+    return g;
   }
 
   // ---- batch norm ----
