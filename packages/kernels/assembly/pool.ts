@@ -23,7 +23,20 @@ export function maxPool2dForward(x: usize, out: usize, idx: usize, d: usize, p0:
   const dw = field(d, D_DW);
   const OH = field(d, D_OH);
   const OW = field(d, D_OW);
-  if (KH === 2 && KW === 2 && sh === 2 && sw === 2 && ph === 0 && pw === 0 && dh === 1 && dw === 1) {
+  // The 2x2 fast path assumes every window lies inside the image; ceil_mode on an odd size adds a
+  // last window that overhangs the edge, which only the general loop below clips.
+  const windowsInside = 2 * OH <= H && 2 * OW <= W;
+  if (
+    KH === 2 &&
+    KW === 2 &&
+    sh === 2 &&
+    sw === 2 &&
+    ph === 0 &&
+    pw === 0 &&
+    dh === 1 &&
+    dw === 1 &&
+    windowsInside
+  ) {
     maxPool2x2(x, out, idx, H, W, OH, OW, p0, p1);
     return;
   }

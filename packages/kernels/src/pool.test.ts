@@ -48,6 +48,8 @@ describe('max_pool2d', () => {
     [[1, 2, 7, 9], 3, { stride: 2, padding: 1 }],
     [[1, 1, 8, 8], 2, { stride: 3, dilation: 2, ceil_mode: true }],
     [[2, 2, 5, 6], 3, { stride: 2, ceil_mode: true }],
+    // 2x2 stride 2 with ceil_mode on odd sizes: the last windows overhang (not the fast 2x2 path)
+    [[1, 2, 5, 7], 2, { stride: 2, ceil_mode: true }],
   ];
   it('forward picks the first max and its plane index; backward routes gradients there', () => {
     const r = rng(1);

@@ -393,12 +393,6 @@ export class WasmBackend extends HostBackend {
   }
 
   override maxPool2d(x: Storage, out: Storage, indices: Storage, g: Pool2dGeometry): void {
-    // The kernels (as of this writing) misplace windows that overhang the input edge in ceil mode;
-    // those shapes use the reference loops.
-    if (g.ceilMode) {
-      super.maxPool2d(x, out, indices, g);
-      return;
-    }
     const [xs, o] = this.poolArgs(g);
     this.kernels.maxPool2dForward(this.addr(x), xs, this.addr(out), this.addr(indices), g.kernel, o);
   }
@@ -412,19 +406,11 @@ export class WasmBackend extends HostBackend {
   }
 
   override avgPool2d(x: Storage, out: Storage, g: Pool2dGeometry): void {
-    if (g.ceilMode) {
-      super.avgPool2d(x, out, g);
-      return;
-    }
     const [xs, o] = this.poolArgs(g);
     this.kernels.avgPool2dForward(this.addr(x), xs, this.addr(out), g.kernel, o);
   }
 
   override avgPool2dBackward(gradOut: Storage, gradIn: Storage, g: Pool2dGeometry): void {
-    if (g.ceilMode) {
-      super.avgPool2dBackward(gradOut, gradIn, g);
-      return;
-    }
     const [xs, o] = this.poolArgs(g);
     this.kernels.avgPool2dBackward(this.addr(gradOut), this.addr(gradIn), xs, g.kernel, o);
   }
