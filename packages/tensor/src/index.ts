@@ -115,6 +115,8 @@ export {
   max_pool2d_with_indices,
 } from './ops/pool.js';
 export {
+  bernoulli,
+  bernoulli_,
   type GeneratorOptions,
   normal_,
   type RandomTensorOptions,

@@ -708,6 +708,14 @@ export class Tensor {
   normal_(mean = 0, std = 1, options?: rnd.GeneratorOptions): this {
     return rnd.normal_(this, mean, std, options);
   }
+  /** Fills with 0/1 draws, 1 with probability `p`, bit-exact with PyTorch's CPU `bernoulli_(p)`. */
+  bernoulli_(p = 0.5, options?: rnd.GeneratorOptions): this {
+    return rnd.bernoulli_(this, p, options);
+  }
+  /** 0/1 draws with this tensor's elements as probabilities (or `p` for all), as `torch.bernoulli`. */
+  bernoulli(p?: number, options?: rnd.GeneratorOptions): Tensor {
+    return rnd.bernoulli(this, p, options);
+  }
   /** Writes `value` where `mask` is true, in place. */
   masked_fill_(mask: Tensor, value: number): this {
     return inplace.assign_(this, ew.masked_fill(this, mask, value), 'masked_fill_');

@@ -296,10 +296,18 @@ export function arange(
 export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
   const t = allocTensor([steps], dtypeOpt(options, 'float32'), backendOpt(options));
   const dst = t.storage.data;
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
-  // PyTorch fills the second half backwards from `end` so the last value is exact
+  // As ATen's linspace kernel: for float32 the bounds and the step are float32 (`(end - start) /
+  // (steps - 1)` rounded once each) and every value is one fused multiply-add, `start + step * i`
+  // (the product of a float32 step and a small integer is exact in a double, so computing in double
+  // and storing rounds once, like the FMA). Integer results use a double step, as ATen's do. The
+  // second half counts back from `end` so the last value is exactly `end`.
+  const f32 = t.dtype === 'float32';
+  const lo = f32 ? Math.fround(start) : start;
+  const hi = f32 ? Math.fround(end) : end;
+  const span = f32 ? Math.fround(hi - lo) : hi - lo;
+  const step = steps > 1 ? (f32 ? Math.fround(span / (steps - 1)) : span / (steps - 1)) : 0;
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) dst[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
+  for (let i = 0; i < steps; i++) dst[i] = i < half ? lo + i * step : hi - (steps - 1 - i) * step;
   return finish(t, options);
 }
 

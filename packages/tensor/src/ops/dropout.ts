@@ -1,16 +1,17 @@
 /**
  * Dropout (PyTorch's `F.dropout`): in training, zeroes each element with probability `p` and scales
- * the rest by 1 / (1 - p) so the expectation is unchanged; the identity in evaluation. The mask
- * comes from the generator (one uniform per element), so runs are reproducible under `manual_seed`,
- * though not bit-identical to PyTorch's CPU bernoulli stream.
+ * the rest by 1 / (1 - p) so the expectation is unchanged; the identity in evaluation. As in ATen's
+ * CPU `_dropout_impl`, the noise is `empty_like(input).bernoulli_(1 - p)` divided by `1 - p` (in
+ * float32) and the result is `input * noise`, so for the same seed the mask, the output and the
+ * generator's state afterwards are PyTorch's, bit for bit.
  */
 import { no_grad } from '../autograd/grad_mode.js';
 import type { Tensor } from '../tensor.js';
 import { attach } from './core.js';
-import { zeros_like } from './creation.js';
-import { mul } from './elementwise.js';
+import { empty_like, zeros_like } from './creation.js';
+import { div, mul } from './elementwise.js';
 import { assign_ } from './inplace.js';
-import { bernoulliMask, type GeneratorOptions } from './random.js';
+import { bernoulli_, type GeneratorOptions } from './random.js';
 
 /** Options of `dropout`, with PyTorch's names and defaults. */
 export interface DropoutOptions extends GeneratorOptions {
@@ -46,7 +47,7 @@ export function dropout(
   let out: Tensor;
   if (prob === 1) out = mul(input, zeros_like(input));
   else {
-    const mask = mul(bernoulliMask(input, 1 - prob, o), 1 / (1 - prob));
+    const mask = div(bernoulli_(empty_like(input), 1 - prob, o), 1 - prob);
     out = attach(
       no_grad(() => mul(input, mask)),
       'MulBackward0',

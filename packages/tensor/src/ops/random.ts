@@ -1,11 +1,17 @@
 /**
  * Random tensors and in-place random fills on top of `../random/` (PyTorch's CPU generator and its
  * float32 kernels, bit for bit): `rand`, `randn`, `randint`, `randperm`, `uniform_`, `normal_`,
- * `bernoulli`-style masks for `dropout`. Like PyTorch, fills draw in the storage's memory order.
+ * `bernoulli_`, `bernoulli` (and so `dropout`'s masks). Like PyTorch, fills draw in the storage's memory order.
  */
 
 import { castScalar, parseDType } from '../dtype.js';
-import { fillNormal, fillUniform } from '../random/distributions.js';
+import {
+  checkBernoulliP,
+  fillBernoulli,
+  fillBernoulliProbs,
+  fillNormal,
+  fillUniform,
+} from '../random/distributions.js';
 import { default_generator, type Generator } from '../random/generator.js';
 import { fillRandint, randpermValues } from '../random/integers.js';
 import type { Tensor } from '../tensor.js';
@@ -193,14 +199,52 @@ export function randperm(n: number, options: RandomTensorOptions = {}): Tensor {
 }
 
 /**
- * A float32 mask of `shape` that is 1 with probability `p` (one uniform draw per element from the
- * generator; PyTorch's CPU bernoulli uses a different stream, so masks are not bit-identical to it).
+ * Fills `t` in place with 0/1 draws that are 1 with probability `p`, exactly as PyTorch's CPU
+ * `bernoulli_(p)`: one 53-bit double uniform per element in memory order (see `fillBernoulli`).
+ *
+ * @example
+ * ```ts
+ * torch.manual_seed(0);
+ * torch.empty([2, 3]).bernoulli_(0.3);
+ * ```
  */
-export function bernoulliMask(like: Tensor, p: number, options: GeneratorOptions = {}): Tensor {
-  const mask = allocTensor(like.shape, 'float32', like.storage.backend);
+export function bernoulli_<T extends Tensor>(t: T, p = 0.5, options: GeneratorOptions = {}): T {
+  checkInplace(t);
   const gen = options.generator ?? default_generator;
-  const data = mask.storage.data as Float32Array;
-  const n = mask.numel();
-  for (let i = 0; i < n; i++) data[i] = gen.uniformFloat() < p ? 1 : 0;
-  return mask;
+  checkBernoulliP(p);
+  fillInMemoryOrder(t, (out) => fillBernoulli(gen, out, p));
+  bumpVersion(t);
+  return t;
+}
+
+/**
+ * A float32 tensor of 0/1 draws, as `torch.bernoulli`: element i is 1 with probability `input[i]`,
+ * or, given `p`, every element is 1 with probability `p` (PyTorch's `bernoulli(input, p)` overload,
+ * shaped like `input`). Probabilities draw one 24-bit float uniform each, as PyTorch does for float32.
+ *
+ * @example
+ * ```ts
+ * torch.manual_seed(0);
+ * const coin = torch.bernoulli(torch.full([4], 0.5));
+ * const mask = torch.bernoulli(x, 0.1);
+ * ```
+ */
+export function bernoulli(
+  input: Tensor,
+  p?: number | GeneratorOptions,
+  options: GeneratorOptions = {},
+): Tensor {
+  if (typeof p === 'object') return bernoulli(input, undefined, p);
+  const out = allocTensor(input.shape, 'float32', input.storage.backend);
+  if (p !== undefined) return bernoulli_(out, p, options);
+  if (input.dtype !== 'float32') {
+    throw new TypeError(
+      `bernoulli expects a float32 tensor of probabilities, got ${input.dtype}; call .float() first`,
+    );
+  }
+  const probs = input.contiguous();
+  const gen = options.generator ?? default_generator;
+  const from = (probs.storage.data as Float32Array).subarray(probs.offset, probs.offset + probs.numel());
+  fillBernoulliProbs(gen, out.storage.data as Float32Array, from);
+  return out;
 }

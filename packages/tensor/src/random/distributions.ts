@@ -135,3 +135,58 @@ export function fillNormal(
   for (let i = 0; i < n; i++) out[i] = gen.standardNormalDouble() * std + mean;
   return out;
 }
+
+/**
+ * Checks a bernoulli probability with PyTorch's message (`bernoulli_(p)` needs 0 <= p <= 1).
+ */
+export function checkBernoulliP(p: number): void {
+  if (!(p >= 0 && p <= 1))
+    throw new RangeError(`bernoulli_ expects p to be in [0, 1], but got p=${formatCppDouble(p)}`);
+}
+
+/**
+ * Fills `out` with 0/1 draws that are 1 with probability `p`, as PyTorch's CPU `bernoulli_(p)` with a
+ * scalar p (the kernel open-source builds use; ATen's MKL stream is compiled out for them): per element
+ * in memory order `at::bernoulli_distribution<double>`, i.e. one `uniform_real_distribution<double>`
+ * draw (53 bits of `random64()`) and `u < p`. `F.dropout` draws its mask this way.
+ *
+ * @example
+ * ```ts
+ * manual_seed(0);
+ * fillBernoulli(default_generator, new Float32Array(4), 0.5); // torch.empty(4).bernoulli_(0.5)
+ * ```
+ */
+export function fillBernoulli(gen: Generator, out: Float32Array, p: number): Float32Array {
+  checkBernoulliP(p);
+  for (let i = 0; i < out.length; i++) out[i] = gen.uniformDouble() < p ? 1 : 0;
+  return out;
+}
+
+/**
+ * Fills `out[i]` with a 0/1 draw that is 1 with probability `probs[i]`, as PyTorch's
+ * `torch.bernoulli(probs)` for float32 probabilities: `at::bernoulli_distribution<float>`, one 24-bit
+ * `uniform_real_distribution<float>` draw per element (`(random() & 0xffffff) * 2^-24 < p`).
+ *
+ * @throws RangeError for a probability outside [0, 1] (PyTorch checks `0 <= p <= 1` too).
+ *
+ * @example
+ * ```ts
+ * fillBernoulliProbs(default_generator, new Float32Array(3), new Float32Array([0, 0.5, 1]));
+ * ```
+ */
+export function fillBernoulliProbs(
+  gen: Generator,
+  out: Float32Array,
+  probs: ArrayLike<number>,
+): Float32Array {
+  for (let i = 0; i < out.length; i++) {
+    const p = probs[i]!;
+    if (!(p >= 0 && p <= 1)) {
+      throw new RangeError(
+        `bernoulli expects probabilities in [0, 1], but element ${i} is ${p}; clamp them first`,
+      );
+    }
+    out[i] = gen.uniformFloat() < p ? 1 : 0;
+  }
+  return out;
+}
