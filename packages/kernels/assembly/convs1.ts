@@ -171,7 +171,7 @@ function microOffsetB(kc: i32, pa: usize, xb: usize, offs: usize, c0: usize, c1:
 }
 
 /** 2 x 16 tile over kc steps: A rows read directly at a0/a1 (one float per step), B packed. */
-function microRowsA(kc: i32, a0p: usize, a1p: usize, pb: usize, tile: usize): void {
+export function microRowsA(kc: i32, a0p: usize, a1p: usize, pb: usize, tile: usize): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c02 = f32x4.splat(0);
@@ -207,6 +207,16 @@ function microRowsA(kc: i32, a0p: usize, a1p: usize, pb: usize, tile: usize): vo
   v128.store(tile, c11, 80);
   v128.store(tile, c12, 96);
   v128.store(tile, c13, 112);
+}
+
+/** Adds the first mr rows of a 2 x 16 tile (from microRowsA) into rows of 16 floats, ld floats apart. */
+export function addTile(tile: usize, mr: i32, dst: usize, ld: i32): void {
+  for (let i = 0; i < mr; i++) {
+    const row = at(dst, i * ld);
+    for (let j = 0; j < NR; j += 4) {
+      v128.store(at(row, j), f32x4.add(v128.load(at(row, j)), v128.load(at(tile, i * NR + j))));
+    }
+  }
 }
 
 /**
@@ -409,13 +419,7 @@ export function conv2dWeightGradS1(x: usize, dy: usize, d: usize, n0: i32, n1: i
             const a0 = at(xpad, load<i32>(at(offs, ir)) + k0);
             const a1 = ir + 1 < P ? at(xpad, load<i32>(at(offs, ir + 1)) + k0) : a0;
             microRowsA(kc, a0, a1, panel, tile);
-            const mr = min(MR, P - ir);
-            for (let i = 0; i < mr; i++) {
-              const row = at(dwg, (ir + i) * CogPad + jp);
-              for (let j = 0; j < NR; j += 4) {
-                v128.store(at(row, j), f32x4.add(v128.load(at(row, j)), v128.load(at(tile, i * NR + j))));
-              }
-            }
+            addTile(tile, min(MR, P - ir), at(dwg, ir * CogPad + jp), CogPad);
           }
         }
       }

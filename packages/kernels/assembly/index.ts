@@ -22,6 +22,13 @@ export { adamStep, sgdStep } from './optim';
 export { avgPool2dBackward, avgPool2dForward, maxPool2dBackward, maxPool2dForward } from './pool';
 export { reduce } from './reduce';
 export { nllLossBackward, nllLossForward, softmaxBackward, softmaxForward } from './softmax';
+export {
+  conv2dForwardWinograd,
+  conv2dWeightGradWinograd,
+  conv2dWeightGradWinogradFold,
+  winogradWeightGradPartial,
+  winogradWorkspaceBytes,
+} from './winograd';
 
 /** First byte after the module's static data; the host allocator starts above it. */
 export function heapBase(): usize {

@@ -242,4 +242,26 @@ export interface KernelExports {
     count: number,
   ): void;
   convFlipWeights(w: number, dst: number, Co: number, Cig: number, G: number, KH: number, KW: number): void;
+  winogradWorkspaceBytes(desc: number): number;
+  conv2dForwardWinograd(
+    x: number,
+    w: number,
+    bias: number,
+    out: number,
+    desc: number,
+    flags: number,
+    n0: number,
+    n1: number,
+    ws: number,
+  ): void;
+  conv2dWeightGradWinograd(x: number, dy: number, desc: number, n0: number, n1: number, ws: number): void;
+  winogradWeightGradPartial(desc: number, ws: number): number;
+  conv2dWeightGradWinogradFold(
+    dw: number,
+    desc: number,
+    beta: number,
+    first: number,
+    stride: number,
+    count: number,
+  ): void;
 }

@@ -22,6 +22,7 @@ export {
   type AdamOptions,
   type AvgPool2dOptions,
   type BatchNormTrainOptions,
+  type ConvAlgorithm,
   type GemmEpilogue,
   Kernels,
   type SgdOptions,

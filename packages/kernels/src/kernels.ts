@@ -126,6 +126,23 @@ export interface AdamOptions {
   decoupled?: boolean;
 }
 
+/**
+ * How a convolution pass runs: Winograd F(2x2, 3x3) (stride-1, 3x3, ungrouped, enough channels), the
+ * implicit GEMM over a padded image (other stride-1 convs), or the general im2col-block GEMM.
+ *
+ * @example
+ * ```ts
+ * k.convAlgorithm('forward', [64, 16, 28, 28], [32, 16, 3, 3], { padding: 1 }); // 'winograd'
+ * ```
+ */
+export type ConvAlgorithm = 'winograd' | 'implicit-gemm' | 'im2col';
+
+/**
+ * Fewest input and output channels for Winograd. Its transforms cost O(C) per tile against the GEMMs'
+ * O(Ci*Co), so with few channels (the tutorial's conv1 has Ci = 1) the implicit GEMM is faster.
+ */
+const WINOGRAD_MIN_CHANNELS = 8;
+
 /** Kernels that may run on worker threads (the pool is created with this list). */
 export type ParallelExport =
   | 'unary'
@@ -148,7 +165,9 @@ export type ParallelExport =
   | 'conv2dInputGrad'
   | 'conv2dWeightGrad'
   | 'conv2dForwardS1'
-  | 'conv2dWeightGradS1';
+  | 'conv2dWeightGradS1'
+  | 'conv2dForwardWinograd'
+  | 'conv2dWeightGradWinograd';
 
 /** Words of the per-call metadata block: shape + 3 stride rows of MAX_RANK. */
 const META_WORDS = 4 * MAX_RANK;
@@ -201,6 +220,11 @@ export class Kernels {
   private pool: ThreadPool | null;
   /** Upper bound set by {@link Kernels.set_num_threads}; the pool's workers beyond it stay idle. */
   private threadLimit = Number.POSITIVE_INFINITY;
+  /**
+   * @internal Whether stride-1 3x3 convolutions may use Winograd F(2x2, 3x3) (default true). Set it to
+   * false to force the implicit GEMM, to cross-check or benchmark the two paths.
+   */
+  winograd = true;
 
   /** @internal use loadKernels()/loadKernelsAsync() */
   constructor(
@@ -572,7 +596,43 @@ export class Kernels {
     this.parallel(elements < PARALLEL_MIN_ELEMENTS ? 1 : this.threads, total, align, args, fn);
   }
 
-  /** Runs a forward conv whose descriptor is already written: the implicit GEMM for stride 1. */
+  /**
+   * The algorithm a convolution pass would run on (see {@link ConvAlgorithm}); the dispatch below uses
+   * the same decision. The input gradient of a stride-1 conv is the forward conv of dy with the flipped
+   * weight, so it gets that conv's algorithm.
+   *
+   * @example
+   * ```ts
+   * k.convAlgorithm('weight_grad', [64, 1, 28, 28], [16, 1, 3, 3], { padding: 1 }); // 'implicit-gemm'
+   * ```
+   */
+  convAlgorithm(
+    pass: 'forward' | 'input_grad' | 'weight_grad',
+    xShape: readonly number[],
+    wShape: readonly number[],
+    options: Conv2dOptions = {},
+  ): ConvAlgorithm {
+    const g = conv2dGeometry(xShape, wShape, options);
+    if (pass !== 'input_grad') return this.forwardAlgorithm(g);
+    const t = inputGradAsForward(g);
+    return t ? this.forwardAlgorithm(t) : 'im2col';
+  }
+
+  private forwardAlgorithm(g: Conv2dGeometry): ConvAlgorithm {
+    if (g.sh !== 1 || g.sw !== 1) return 'im2col';
+    const winograd =
+      this.winograd &&
+      g.KH === 3 &&
+      g.KW === 3 &&
+      g.dh === 1 &&
+      g.dw === 1 &&
+      g.groups === 1 &&
+      g.Ci >= WINOGRAD_MIN_CHANNELS &&
+      g.Co >= WINOGRAD_MIN_CHANNELS;
+    return winograd ? 'winograd' : 'implicit-gemm';
+  }
+
+  /** Runs a forward conv whose descriptor is already written (algorithm per {@link convAlgorithm}). */
   private convForwardRun(
     g: Conv2dGeometry,
     x: number,
@@ -581,8 +641,21 @@ export class Kernels {
     out: number,
     flags: number,
   ): void {
-    if (g.sh === 1 && g.sw === 1) {
-      this.withConvWorkspace(g.N, (ws) =>
+    const algo = this.forwardAlgorithm(g);
+    if (algo === 'winograd') {
+      this.withConvWorkspace(g.N, this.exports.winogradWorkspaceBytes, (ws) =>
+        this.parallel(
+          Math.min(this.threads, g.N),
+          g.N,
+          1,
+          (t, n0, n1) => [x, w, bias, out, this.desc, flags, n0, n1, ws(t)],
+          'conv2dForwardWinograd',
+        ),
+      );
+      return;
+    }
+    if (algo === 'implicit-gemm') {
+      this.withConvWorkspace(g.N, this.exports.convS1WorkspaceBytes, (ws) =>
         this.parallel(
           Math.min(this.threads, g.N),
           g.N,
@@ -602,12 +675,13 @@ export class Kernels {
     );
   }
 
-  /** Calls fn with per-thread stride-1 conv workspaces (one block, `convS1WorkspaceBytes` apart). */
+  /** Calls fn with per-thread conv workspaces (one block, `bytes(desc)` rounded to 64 apart). */
   private withConvWorkspace<T>(
     N: number,
+    bytes: (desc: number) => number,
     fn: (ws: (t: number) => number, stride: number, count: number) => T,
   ): T {
-    const stride = Math.ceil(this.exports.convS1WorkspaceBytes(this.desc) / 64) * 64;
+    const stride = Math.ceil(bytes(this.desc) / 64) * 64;
     const count = Math.min(this.threads, N);
     const block = this.heap.alloc(stride * count);
     try {
@@ -630,20 +704,13 @@ export class Kernels {
     options: Conv2dOptions = {},
   ): Conv2dGeometry {
     const g = this.setConv(xShape, wShape, options);
-    const padH = g.dh * (g.KH - 1) - g.ph;
-    const padW = g.dw * (g.KW - 1) - g.pw;
-    if (g.sh === 1 && g.sw === 1 && padH >= 0 && padW >= 0) {
-      // dx = conv(dy, w') with w' the channel-transposed, tap-flipped weight and padding d(K-1) - p.
-      const Cog = g.Co / g.groups;
+    const t = inputGradAsForward(g);
+    if (t) {
       const Cig = g.Ci / g.groups;
       const flipped = this.heap.alloc(4 * g.Co * Cig * g.KH * g.KW);
       try {
         this.exports.convFlipWeights(w, flipped, g.Co, Cig, g.groups, g.KH, g.KW);
-        const t = this.setConv([g.N, g.Co, g.OH, g.OW], [g.Ci, Cog, g.KH, g.KW], {
-          padding: [padH, padW],
-          dilation: [g.dh, g.dw],
-          groups: g.groups,
-        });
+        this.setDesc(t);
         this.convForwardRun(t, dy, flipped, 0, dx, 0);
       } finally {
         this.heap.free(flipped);
@@ -677,8 +744,23 @@ export class Kernels {
   ): Conv2dGeometry {
     const g = this.setConv(xShape, wShape, options);
     const beta = options.beta ?? 0;
-    if (g.sh === 1 && g.sw === 1) {
-      this.withConvWorkspace(g.N, (ws, stride, count) => {
+    const algo = this.forwardAlgorithm(g);
+    if (algo === 'winograd') {
+      this.withConvWorkspace(g.N, this.exports.winogradWorkspaceBytes, (ws, stride, count) => {
+        const used = this.parallel(
+          count,
+          g.N,
+          1,
+          (t, n0, n1) => [x, dy, this.desc, n0, n1, ws(t)],
+          'conv2dWeightGradWinograd',
+        );
+        const first = this.exports.winogradWeightGradPartial(this.desc, ws(0));
+        this.exports.conv2dWeightGradWinogradFold(dw, this.desc, beta, first, stride, used);
+      });
+      return g;
+    }
+    if (algo === 'implicit-gemm') {
+      this.withConvWorkspace(g.N, this.exports.convS1WorkspaceBytes, (ws, stride, count) => {
         const used = this.parallel(
           count,
           g.N,
@@ -1079,6 +1161,22 @@ export class Kernels {
     this.metaCount = rows * c.shape[rank - 1]!;
     return rank;
   }
+}
+
+/**
+ * The input gradient of a stride-1 conv as a forward conv: dx = conv(dy, w') with w' the
+ * channel-transposed, tap-flipped weight (convFlipWeights) and padding d(K-1) - p; null when that
+ * padding would be negative or the stride is not 1 (the im2col path scatters instead).
+ */
+function inputGradAsForward(g: Conv2dGeometry): Conv2dGeometry | null {
+  const padH = g.dh * (g.KH - 1) - g.ph;
+  const padW = g.dw * (g.KW - 1) - g.pw;
+  if (g.sh !== 1 || g.sw !== 1 || padH < 0 || padW < 0) return null;
+  return conv2dGeometry([g.N, g.Co, g.OH, g.OW], [g.Ci, g.Co / g.groups, g.KH, g.KW], {
+    padding: [padH, padW],
+    dilation: [g.dh, g.dw],
+    groups: g.groups,
+  });
 }
 
 function avgFlags(o: AvgPool2dOptions): [number, number] {

@@ -57,6 +57,8 @@ const PARALLEL_EXPORTS: readonly ParallelExport[] = [
   'conv2dWeightGrad',
   'conv2dForwardS1',
   'conv2dWeightGradS1',
+  'conv2dForwardWinograd',
+  'conv2dWeightGradWinograd',
 ];
 
 function build(module: WebAssembly.Module, variant: WasmVariant, threads: number): Kernels {
