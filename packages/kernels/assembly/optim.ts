@@ -2,9 +2,52 @@
 // torch/optim/sgd.py and adam.py (each step rounded to float32 like the tensor ops there).
 
 /**
- * SGD. g = (maximize ? -grad : grad) + weight_decay p; with momentum: buf = g on the first step,
- * else buf = momentum buf + (1 - dampening) g (1 - dampening passed in, computed in double as in Python); g = nesterov ? g + momentum buf : buf; p -= lr g.
- * `buf` is 0 when momentum == 0.
+ * a + alpha * b per lane, as PyTorch's CPU `add_(b, alpha=alpha)` computes it on float32: one fused
+ * multiply-add, so the product is not rounded on its own. Here the lanes are widened to double, where
+ * the product of two floats is exact, and the sum is rounded to double and then to float32; that is
+ * the same value as JS's `Math.fround(b * alpha + a)`, the rounding the train package's optimizers
+ * (and their PyTorch fixtures) use. `alpha` is an f64x2 splat of a float32 value. (Binaryen's -O3
+ * inlines it into the loop.)
+ */
+function addScaled(a: v128, b: v128, alpha: v128): v128 {
+  const lo = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(b), alpha), f64x2.promote_low_f32x4(a));
+  const aHigh = i8x16.shuffle(a, a, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+  const bHigh = i8x16.shuffle(b, b, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+  const hi = f64x2.add(f64x2.mul(f64x2.promote_low_f32x4(bHigh), alpha), f64x2.promote_low_f32x4(aHigh));
+  return i8x16.shuffle(
+    f32x4.demote_f64x2_zero(lo),
+    f32x4.demote_f64x2_zero(hi),
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    23,
+  );
+}
+
+/** The scalar form of {@link addScaled}: a + alpha * b with one rounding to float32. */
+function addScaled1(a: f32, b: f32, alpha: f32): f32 {
+  return <f32>(<f64>b * <f64>alpha + <f64>a);
+}
+
+/**
+ * SGD, in the operation order and rounding of torch/optim/sgd.py's single-tensor update (each
+ * `add_(x, alpha=...)` one fused multiply-add, see {@link addScaled}):
+ *   g = maximize ? -grad : grad;  g = g + weight_decay p;
+ *   buf = g on the first step, else (momentum buf) + (1 - dampening) g   (buf.mul_(m).add_(g, alpha=1-d));
+ *   g = nesterov ? g + momentum buf : buf;  p = p + (-lr) g.
+ * `buf` is 0 when momentum == 0. 1 - dampening is computed in double by the caller, as in Python.
  */
 export function sgdStep(
   p: usize,
@@ -19,40 +62,38 @@ export function sgdStep(
   maximize: i32,
   first: i32,
 ): void {
-  // Four parameters at a time; every f32x4 op rounds exactly like its scalar twin, so the vector
-  // body and the scalar tail give identical results.
-  const vlr = f32x4.splat(-lr);
+  const negLr = -lr;
+  const vlr = f64x2.splat(<f64>negLr);
   const vmom = f32x4.splat(momentum);
-  const vdamp = f32x4.splat(oneMinusDampening);
-  const vwd = f32x4.splat(weightDecay);
+  const vmom64 = f64x2.splat(<f64>momentum);
+  const vdamp = f64x2.splat(<f64>oneMinusDampening);
+  const vwd = f64x2.splat(<f64>weightDecay);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = (<usize>i) << 2;
     const pv = v128.load(p + o);
     let g = v128.load(grad + o);
     if (maximize) g = f32x4.neg(g);
-    if (weightDecay !== 0) g = f32x4.add(g, f32x4.mul(vwd, pv));
+    if (weightDecay !== 0) g = addScaled(g, pv, vwd);
     if (momentum !== 0) {
-      const b = first ? g : f32x4.add(f32x4.mul(v128.load(buf + o), vmom), f32x4.mul(vdamp, g));
+      const b = first ? g : addScaled(f32x4.mul(v128.load(buf + o), vmom), g, vdamp);
       v128.store(buf + o, b);
-      g = nesterov ? f32x4.add(g, f32x4.mul(vmom, b)) : b;
+      g = nesterov ? addScaled(g, b, vmom64) : b;
     }
-    v128.store(p + o, f32x4.add(pv, f32x4.mul(vlr, g)));
+    v128.store(p + o, addScaled(pv, g, vlr));
   }
   for (; i < n; i++) {
     const o = (<usize>i) << 2;
     const pv = load<f32>(p + o);
     let g = load<f32>(grad + o);
     if (maximize) g = -g;
-    if (weightDecay !== 0) g = g + weightDecay * pv;
+    if (weightDecay !== 0) g = addScaled1(g, pv, weightDecay);
     if (momentum !== 0) {
-      let b: f32;
-      if (first) b = g;
-      else b = load<f32>(buf + o) * momentum + oneMinusDampening * g;
+      const b = first ? g : addScaled1(load<f32>(buf + o) * momentum, g, oneMinusDampening);
       store<f32>(buf + o, b);
-      g = nesterov ? g + momentum * b : b;
+      g = nesterov ? addScaled1(g, b, momentum) : b;
     }
-    store<f32>(p + o, pv + -lr * g);
+    store<f32>(p + o, addScaled1(pv, g, negLr));
   }
 }
 

@@ -8,19 +8,23 @@ beforeAll(() => {
   k = loadKernels({ threads: 1 });
 });
 
-/** torch.optim.SGD's single-tensor update, each tensor op rounded to float32. */
+/**
+ * torch.optim.SGD's single-tensor update, each tensor op rounded to float32 and each
+ * `add_(x, alpha=a)` one fused multiply-add (PyTorch's vectorized CPU add): `fround(x * a + self)`.
+ */
 function sgdRef(p: Float32Array, g0: Float32Array, buf: Float32Array, o: SgdOptions): void {
   const mom = f(o.momentum ?? 0);
   const damp1 = f(1 - (o.dampening ?? 0));
   const wd = f(o.weight_decay ?? 0);
+  const negLr = f(-o.lr);
   for (let i = 0; i < p.length; i++) {
     let g = o.maximize ? -g0[i]! : g0[i]!;
-    if (wd !== 0) g = f(g + f(wd * p[i]!));
+    if (wd !== 0) g = f(p[i]! * wd + g);
     if (mom !== 0) {
-      buf[i] = o.first ? g : f(f(buf[i]! * mom) + f(damp1 * g));
-      g = o.nesterov ? f(g + f(mom * buf[i]!)) : buf[i]!;
+      buf[i] = o.first ? g : f(g * damp1 + f(buf[i]! * mom));
+      g = o.nesterov ? f(buf[i]! * mom + g) : buf[i]!;
     }
-    p[i] = f(p[i]! + f(f(-o.lr) * g));
+    p[i] = f(g * negLr + p[i]!);
   }
 }
 

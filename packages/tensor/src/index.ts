@@ -114,6 +114,7 @@ export {
   max_pool2d,
   max_pool2d_with_indices,
 } from './ops/pool.js';
+export { type SgdStepOptions, sgd_step_ } from './ops/optim.js';
 export {
   bernoulli,
   bernoulli_,

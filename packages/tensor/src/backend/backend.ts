@@ -219,6 +219,24 @@ export interface BatchNormBackwardArgs extends BatchNormInput {
   training: boolean;
 }
 
+/** Hyperparameters of one fused SGD update, with torch.optim.SGD's names (see `torch.sgd_step_`). */
+export interface SgdStepOptions {
+  /** learning rate */
+  lr: number;
+  /** momentum factor (default 0: no buffer) */
+  momentum?: number;
+  /** dampening of the gradient added to the buffer (default 0) */
+  dampening?: number;
+  /** L2 penalty added to the gradient (default 0) */
+  weight_decay?: number;
+  /** Nesterov momentum (default false) */
+  nesterov?: boolean;
+  /** ascend instead of descend (default false) */
+  maximize?: boolean;
+  /** the parameter's first step: the buffer is set to the gradient instead of updated (default false) */
+  first?: boolean;
+}
+
 /**
  * What a backend provides. All outputs are written into storages the caller allocated with
  * `alloc`; inputs are never modified unless they are also the output.
@@ -280,6 +298,11 @@ export interface Backend {
   maxPool2d(x: Storage, out: Storage, indices: Storage, g: Pool2dGeometry): void;
   /** gradIn (overwritten) = each output gradient added at its maximum's index. */
   maxPool2dBackward(gradOut: Storage, indices: Storage, gradIn: Storage, g: Pool2dGeometry): void;
+  /**
+   * One SGD step of `n` dense float32 elements in place (param, and buffer if given), with PyTorch's
+   * rounding (see `torch.sgd_step_`). Optional: without it the op runs a loop over the storages.
+   */
+  sgdStep?(param: View, grad: View, buffer: View | null, n: number, options: SgdStepOptions): void;
   /** Average pooling. */
   avgPool2d(x: Storage, out: Storage, g: Pool2dGeometry): void;
   /** gradIn (overwritten) = each output gradient spread over its window / divisor. */

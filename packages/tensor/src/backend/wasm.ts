@@ -23,6 +23,7 @@ import {
   type MatrixOperand,
   type Pool2dGeometry,
   type ReduceOp,
+  type SgdStepOptions,
   Storage,
   type UnaryOp,
   type View,
@@ -413,6 +414,12 @@ export class WasmBackend extends HostBackend {
   override avgPool2dBackward(gradOut: Storage, gradIn: Storage, g: Pool2dGeometry): void {
     const [xs, o] = this.poolArgs(g);
     this.kernels.avgPool2dBackward(this.addr(gradOut), this.addr(gradIn), xs, g.kernel, o);
+  }
+
+  /** The fused SGD update as one SIMD pass in wasm memory (the op checked every operand is dense float32). */
+  sgdStep(param: View, grad: View, buffer: View | null, n: number, options: SgdStepOptions): void {
+    const at = (v: View) => this.addr(v.storage, v.offset);
+    this.kernels.sgdStep(at(param), at(grad), buffer ? at(buffer) : 0, n, options);
   }
 
   /** Address of an optional storage (0 = absent, as the kernels take it). */

@@ -16,7 +16,10 @@ import { readValues, stateTensor, tensorValues, writeValues } from './param-io.j
 /**
  * One parameter's optimizer state, the value type of {@link Optimizer.state} (PyTorch's
  * `optimizer.state[p]`): named buffers, each a flat float32 array with one element per element of
- * the parameter (row-major), and scalars such as Adam's `step`. The keys are PyTorch's
+ * the parameter (row-major), and scalars such as Adam's `step`. SGD's `momentum_buffer` is a tensor of
+ * the parameter's shape, as in PyTorch, because its fused update (`torch.sgd_step_`) runs on it where
+ * it lives (wasm memory on the default backend); a buffer loaded by `load_state_dict` arrives as an
+ * array and becomes a tensor on the next step. The keys are PyTorch's
  * (`momentum_buffer` for SGD; `step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq` for Adam/AdamW;
  * `step`, `square_avg`, `momentum_buffer`, `grad_avg` for RMSprop), so a state read here compares
  * with PyTorch's directly. The state is created on a parameter's first `step()` and is live: the
@@ -32,7 +35,7 @@ import { readValues, stateTensor, tensorValues, writeValues } from './param-io.j
  * (s.exp_avg as Float32Array).length === weight.numel(); // true
  * ```
  */
-export type ParamState = Record<string, Float32Array | number>;
+export type ParamState = Record<string, Float32Array | Tensor | number>;
 
 /** A parameter group as the user passes it: parameters plus any option overrides. */
 export type ParamGroupInput<O> = { params: Iterable<Tensor> | Tensor } & Partial<O>;
@@ -166,15 +169,32 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
   protected abstract initState(group: ParamGroup<O>, n: number): ParamState;
 
   /**
-   * Updates one parameter in place: `param` and `grad` are flat float32 copies of the parameter and
-   * its gradient, `state` its state. The base class writes `param` back afterwards.
+   * Updates one parameter in place from its gradient. By default on flat float32 arrays: `updateParam`
+   * gets views of the parameter's and the gradient's storage (copies where they are not contiguous),
+   * and the new values are written back. An optimizer with a fused tensor op overrides this instead.
    */
-  protected abstract updateParam(
-    group: ParamGroup<O>,
-    state: ParamState,
-    param: Float32Array,
-    grad: Float32Array,
-  ): void;
+  protected updateTensor(group: ParamGroup<O>, state: ParamState, p: Tensor, grad: Tensor): void {
+    // the gradient first: copying a non-contiguous one may allocate, which must not happen while a
+    // view of the parameter's storage is held
+    const g = readValues(grad);
+    const param = readValues(p);
+    this.updateParam(group, state, param, g);
+    writeValues(p, param);
+  }
+
+  /**
+   * Updates one parameter in place: `param` and `grad` are flat float32 arrays of the parameter and
+   * its gradient, `state` its state (see {@link Optimizer.updateTensor}). Optimizers that override
+   * `updateTensor` do not use it.
+   */
+  protected updateParam(
+    _group: ParamGroup<O>,
+    _state: ParamState,
+    _param: Float32Array,
+    _grad: Float32Array,
+  ): void {
+    throw new Error(`${this.constructor.name} implements neither updateTensor nor updateParam`);
+  }
 
   /**
    * Performs one optimization step over every parameter that has a gradient (parameters whose
@@ -194,17 +214,12 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
     for (const group of this.param_groups) {
       for (const p of group.params) {
         if (p.grad == null) continue;
-        // the gradient first: copying a non-contiguous one may allocate, which must not happen
-        // while a view of the parameter's storage is held
-        const grad = readValues(p.grad);
-        const param = readValues(p);
         let state = this.state.get(p);
         if (state === undefined) {
-          state = this.initState(group, param.length);
+          state = this.initState(group, p.numel());
           this.state.set(p, state);
         }
-        this.updateParam(group, state, param, grad);
-        writeValues(p, param);
+        this.updateTensor(group, state, p, p.grad);
       }
     }
     return loss;
@@ -254,7 +269,12 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
         if (s !== undefined && Object.keys(s).length > 0) {
           const entry: Record<string, Tensor | number> = {};
           for (const [key, value] of Object.entries(s)) {
-            entry[key] = typeof value === 'number' ? value : stateTensor(value, p.shape);
+            entry[key] =
+              typeof value === 'number'
+                ? value
+                : value instanceof Float32Array
+                  ? stateTensor(value, p.shape)
+                  : value.detach().clone();
           }
           state[index] = entry;
         }

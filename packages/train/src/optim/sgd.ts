@@ -1,4 +1,5 @@
-import { add, f32 } from './float32.js';
+import type { Tensor } from '@minidl/tensor';
+import * as torch from '@minidl/tensor';
 import {
   type LrOrOptions,
   Optimizer,
@@ -8,6 +9,11 @@ import {
   type Params,
   requireNonNegative,
 } from './optimizer.js';
+
+/** The gradient as the fused step needs it: dense float32 (a converted copy only when it is not). */
+function denseFloat32(grad: Tensor): Tensor {
+  return grad.dtype === 'float32' && grad.is_contiguous() ? grad : grad.float().contiguous();
+}
 
 /** Options of {@link SGD}, with PyTorch's names and defaults. */
 export interface SGDOptions {
@@ -70,29 +76,36 @@ export class SGD extends Optimizer<SGDOptions> {
     return {};
   }
 
-  protected updateParam(
+  protected override updateTensor(
     g: ParamGroup<SGDOptions>,
     state: ParamState,
-    p: Float32Array,
-    grad: Float32Array,
+    p: Tensor,
+    grad: Tensor,
   ): void {
-    const { nesterov, maximize } = g;
-    const [lr, momentum, damp, wd] = [f32(-g.lr), f32(g.momentum), f32(1 - g.dampening), f32(g.weight_decay)];
-    let buf = state.momentum_buffer as Float32Array | undefined;
-    const first = g.momentum !== 0 && buf === undefined;
-    if (first) {
-      buf = new Float32Array(p.length);
+    let buf: Tensor | null = null;
+    let first = false;
+    if (g.momentum !== 0) {
+      const saved = state.momentum_buffer;
+      first = saved === undefined;
+      buf =
+        saved === undefined
+          ? torch.empty_like(p) // filled with the gradient by the first step
+          : saved instanceof Float32Array
+            ? torch.tensor(saved).view([...p.shape]) // from load_state_dict
+            : (saved as Tensor);
       state.momentum_buffer = buf;
     }
-    for (let i = 0; i < p.length; i++) {
-      let d = maximize ? -grad[i]! : grad[i]!;
-      if (wd !== 0) d = add(d, p[i]!, wd);
-      if (buf !== undefined) {
-        // buf.mul_(momentum).add_(d, alpha=1 - dampening); the first step clones d instead
-        buf[i] = first ? d : add(f32(buf[i]! * momentum), d, damp);
-        d = nesterov ? add(d, buf[i]!, momentum) : buf[i]!;
-      }
-      p[i] = add(p[i]!, d, lr);
-    }
+    const { lr, momentum, dampening, weight_decay, nesterov, maximize } = g;
+    torch.no_grad(() =>
+      torch.sgd_step_(p, denseFloat32(grad), buf, {
+        lr,
+        momentum,
+        dampening,
+        weight_decay,
+        nesterov,
+        maximize,
+        first,
+      }),
+    );
   }
 }
