@@ -28,8 +28,13 @@ import { at } from './simd';
 
 /** Tiles per forward GEMM panel: the microkernel's 16 columns. */
 const PANEL = NR;
+/**
+ * Images per block: the tiles of a block's images are numbered one after the other, so GEMM panels
+ * and depth blocks run across image boundaries instead of ending half empty at each image.
+ */
+const NB = 2;
 /** Tiles per weight-gradient depth block (a multiple of 4; its V and A dY A^T blocks stay in L2). */
-const KB = 128;
+const KB = 64;
 /** Floats of the 2 x 16 microkernel tile. */
 const TILE = MR * NR;
 /**
@@ -48,9 +53,9 @@ function rowWidth(d: usize): i32 {
   return 2 * ((field(d, D_OW) + 1) >> 1) + 2;
 }
 
-/** Tiles per image, junk tiles included. */
+/** Tiles per image, junk tiles included, rounded up to whole groups of four (lanes). */
 function tileCount(d: usize): i32 {
-  return tileRows(d) * (rowWidth(d) >> 1);
+  return roundUp(tileRows(d) * (rowWidth(d) >> 1), 4);
 }
 
 function roundUp(n: i32, m: i32): i32 {
@@ -58,11 +63,11 @@ function roundUp(n: i32, m: i32): i32 {
 }
 
 /**
- * Floats of one phase plane: TH + 1 rows of Wp, plus room for the reads of the padding tiles of the
- * last panel (tile f < roundUp(NT, 16) reads up to float Wp + 2f + 9).
+ * Floats of one phase plane: TH + 1 rows of Wp, plus room for the reads of the last group's junk
+ * tiles (tile f < NT reads up to float Wp + 2f + 9).
  */
 function phaseFloats(d: usize): i32 {
-  return roundUp(2 * roundUp(tileCount(d), PANEL) + rowWidth(d) + 12, 16);
+  return roundUp(2 * tileCount(d) + rowWidth(d) + 12, 16);
 }
 
 function align64(n: usize): usize {
@@ -313,12 +318,12 @@ function fromPhases(
   }
 }
 
-/** Zeroed input phase planes of the Ci channels (their padding stays zero across images). */
-function inputPhaseFloats(d: usize): i32 {
-  return field(d, D_CI) * 2 * phaseFloats(d);
+/** Floats of one image's phase planes with C channels (two planes per channel). */
+function imagePhaseFloats(d: usize, C: i32): i32 {
+  return C * 2 * phaseFloats(d);
 }
 
-/** Copies image x (Ci planes) into the zero-padded input phase planes. */
+/** Copies image x (Ci planes) into zero-padded input phase planes. */
 function inputToPhases(x: usize, d: usize, xph: usize): void {
   toPhases(
     x,
@@ -335,17 +340,34 @@ function inputToPhases(x: usize, d: usize, xph: usize): void {
 }
 
 /**
- * V for tiles [f0, f0 + count) (count a multiple of 4) of every channel: V_p[ci][t] at
- * dst + p*pstride + ci*ld + t floats.
+ * V for block tiles [g0, g0 + count) (count a multiple of 4) of every channel: V_p[ci][t] at
+ * dst + p*pstride + ci*ld + t floats. Block tile g is tile g % NT of image g / NT, whose phase planes
+ * are the (g / NT)-th image's at xph; tiles of images at or past nb are left as they were.
  */
-function transformInput(xph: usize, d: usize, f0: i32, count: i32, dst: usize, ld: i32, pstride: i32): void {
+function transformInput(
+  xph: usize,
+  d: usize,
+  g0: i32,
+  count: i32,
+  nb: i32,
+  dst: usize,
+  ld: i32,
+  pstride: i32,
+): void {
   const Ci = field(d, D_CI);
   const PS = phaseFloats(d);
   const Wp = rowWidth(d);
+  const NT = tileCount(d);
   const ps = (<usize>pstride) << 2;
-  for (let ci = 0; ci < Ci; ci++) {
-    const p0 = at(xph, 2 * ci * PS);
-    for (let t = 0; t < count; t += 4) inputTiles4(p0, at(p0, PS), Wp, f0 + t, at(dst, ci * ld + t), ps);
+  for (let t = 0; t < count; t += 4) {
+    const img = (g0 + t) / NT;
+    if (img >= nb) break;
+    const f = g0 + t - img * NT;
+    const planes = at(xph, img * imagePhaseFloats(d, Ci));
+    for (let ci = 0; ci < Ci; ci++) {
+      const p0 = at(planes, 2 * ci * PS);
+      inputTiles4(p0, at(p0, PS), Wp, f, at(dst, ci * ld + t), ps);
+    }
   }
 }
 
@@ -360,7 +382,7 @@ function fwdX(ws: usize, d: usize): usize {
   return fwdU(ws) + fl(16 * CoP * field(d, D_CI));
 }
 function fwdV(ws: usize, d: usize): usize {
-  return fwdX(ws, d) + fl(inputPhaseFloats(d));
+  return fwdX(ws, d) + fl(NB * imagePhaseFloats(d, field(d, D_CI)));
 }
 function fwdM(ws: usize, d: usize): usize {
   return fwdV(ws, d) + fl(16 * fwdVStride(d));
@@ -377,7 +399,7 @@ function fwdO(ws: usize, d: usize): usize {
   return fwdM(ws, d) + fl(16 * fwdMStride(d));
 }
 function fwdEnd(ws: usize, d: usize): usize {
-  return fwdO(ws, d) + fl(field(d, D_CO) * 2 * phaseFloats(d));
+  return fwdO(ws, d) + fl(NB * imagePhaseFloats(d, field(d, D_CO)));
 }
 
 // ---- weight gradient ----
@@ -387,10 +409,10 @@ function wgX(ws: usize): usize {
   return ws;
 }
 function wgY(ws: usize, d: usize): usize {
-  return wgX(ws) + fl(inputPhaseFloats(d));
+  return wgX(ws) + fl(NB * imagePhaseFloats(d, field(d, D_CI)));
 }
 function wgV(ws: usize, d: usize): usize {
-  return wgY(ws, d) + fl(field(d, D_CO) * 2 * phaseFloats(d));
+  return wgY(ws, d) + fl(NB * imagePhaseFloats(d, field(d, D_CO)));
 }
 function wgDy(ws: usize, d: usize): usize {
   return wgV(ws, d) + fl(16 * (field(d, D_CI) * KB + SKEW));
@@ -439,6 +461,9 @@ export function conv2dForwardWinograd(
   const Wp = rowWidth(d);
   const PS = phaseFloats(d);
   const NT = tileCount(d);
+  const XI = imagePhaseFloats(d, Ci);
+  const OI = imagePhaseFloats(d, Co);
+  const relu = (flags & FLAG_RELU) !== 0;
   const u = fwdU(ws);
   const xph = fwdX(ws, d);
   const v = fwdV(ws, d);
@@ -447,11 +472,15 @@ export function conv2dForwardWinograd(
   const vs = fwdVStride(d);
   const ms = fwdMStride(d);
   transformWeights(w, Co, Ci, u);
-  memory.fill(xph, 0, (<usize>inputPhaseFloats(d)) << 2);
-  for (let n = n0; n < n1; n++) {
-    inputToPhases(at(x, n * Ci * H * W), d, xph);
-    for (let f0 = 0; f0 < NT; f0 += PANEL) {
-      transformInput(xph, d, f0, PANEL, v, PANEL, vs);
+  // Zero padding of the phase planes, and finite values in the unused columns of a block's last panel
+  // (GEMM columns are independent, and those tiles' outputs are never read, but NaN garbage would be).
+  memory.fill(xph, 0, (<usize>(NB * XI)) << 2);
+  memory.fill(v, 0, (<usize>(16 * vs)) << 2);
+  for (let b0 = n0; b0 < n1; b0 += NB) {
+    const nb = min(NB, n1 - b0);
+    for (let j = 0; j < nb; j++) inputToPhases(at(x, (b0 + j) * Ci * H * W), d, at(xph, j * XI));
+    for (let f0 = 0; f0 < nb * NT; f0 += PANEL) {
+      transformInput(xph, d, f0, PANEL, nb, v, PANEL, vs);
       for (let p = 0; p < 16; p++) {
         // M_p rows co, co + 1 (16 floats each) are exactly the microkernel's 2 x 16 tile.
         const up = at(u, p * CoP * Ci);
@@ -460,13 +489,19 @@ export function conv2dForwardWinograd(
         for (let co = 0; co < Co; co += MR)
           microRowsA(Ci, at(up, co * Ci), at(up, (co + 1) * Ci), vp, at(mp, co * PANEL));
       }
-      for (let co = 0; co < Co; co++) {
-        const o0 = at(oph, 2 * co * PS);
-        for (let t = 0; t < PANEL; t += 4)
-          outputTiles4(at(m, co * PANEL + t), (<usize>ms) << 2, o0, at(o0, PS), f0 + t);
+      for (let t = 0; t < PANEL; t += 4) {
+        const img = (f0 + t) / NT;
+        if (img >= nb) break;
+        const planes = at(oph, img * OI);
+        for (let co = 0; co < Co; co++) {
+          const o0 = at(planes, 2 * co * PS);
+          outputTiles4(at(m, co * PANEL + t), (<usize>ms) << 2, o0, at(o0, PS), f0 + t - img * NT);
+        }
       }
     }
-    fromPhases(oph, Co, OH, OW, Wp, PS, bias, (flags & FLAG_RELU) !== 0, at(out, n * Co * OH * OW));
+    for (let j = 0; j < nb; j++) {
+      fromPhases(at(oph, j * OI), Co, OH, OW, Wp, PS, bias, relu, at(out, (b0 + j) * Co * OH * OW));
+    }
   }
 }
 
@@ -486,7 +521,9 @@ export function conv2dWeightGradWinograd(x: usize, dy: usize, d: usize, n0: i32,
   const OW = field(d, D_OW);
   const Wp = rowWidth(d);
   const PS = phaseFloats(d);
-  const NT4 = roundUp(tileCount(d), 4);
+  const NT = tileCount(d);
+  const XI = imagePhaseFloats(d, Ci);
+  const YI = imagePhaseFloats(d, Co);
   const xph = wgX(ws);
   const yph = wgY(ws, d);
   const v = wgV(ws, d);
@@ -494,22 +531,29 @@ export function conv2dWeightGradWinograd(x: usize, dy: usize, d: usize, n0: i32,
   const pb = wgPacked(ws, d);
   const acc = winogradWeightGradPartial(d, ws);
   const tile = wgTile(ws, d);
-  memory.fill(xph, 0, (<usize>inputPhaseFloats(d)) << 2);
-  memory.fill(yph, 0, (<usize>(Co * 2 * PS)) << 2);
+  memory.fill(xph, 0, (<usize>(NB * XI)) << 2);
+  memory.fill(yph, 0, (<usize>(NB * YI)) << 2);
   memory.fill(acc, 0, (<usize>(16 * Ci * CoP16)) << 2);
-  for (let n = n0; n < n1; n++) {
-    inputToPhases(at(x, n * Ci * H * W), d, xph);
-    // dy rows at or past OH and columns at or past OW stay zero, so junk tiles contribute nothing.
-    toPhases(at(dy, n * Co * OH * OW), Co, OH, OW, 0, 0, Wp, PS, 2 * tileRows(d), yph);
-    for (let f0 = 0; f0 < NT4; f0 += KB) {
-      const kc = min(KB, NT4 - f0);
+  for (let b0 = n0; b0 < n1; b0 += NB) {
+    const nb = min(NB, n1 - b0);
+    for (let j = 0; j < nb; j++) {
+      inputToPhases(at(x, (b0 + j) * Ci * H * W), d, at(xph, j * XI));
+      // dy rows at or past OH and columns at or past OW stay zero, so junk tiles contribute nothing.
+      toPhases(at(dy, (b0 + j) * Co * OH * OW), Co, OH, OW, 0, 0, Wp, PS, 2 * tileRows(d), at(yph, j * YI));
+    }
+    for (let f0 = 0; f0 < nb * NT; f0 += KB) {
+      const kc = min(KB, nb * NT - f0);
       const vs = Ci * kc + SKEW;
       const gs = Co * kc + SKEW;
-      transformInput(xph, d, f0, kc, v, kc, vs);
+      transformInput(xph, d, f0, kc, nb, v, kc, vs);
       const gps = (<usize>gs) << 2;
-      for (let co = 0; co < Co; co++) {
-        const e0 = at(yph, 2 * co * PS);
-        for (let t = 0; t < kc; t += 4) gradTiles4(e0, at(e0, PS), f0 + t, at(gy, co * kc + t), gps);
+      for (let t = 0; t < kc; t += 4) {
+        const img = (f0 + t) / NT;
+        const planes = at(yph, img * YI);
+        for (let co = 0; co < Co; co++) {
+          const e0 = at(planes, 2 * co * PS);
+          gradTiles4(e0, at(e0, PS), f0 + t - img * NT, at(gy, co * kc + t), gps);
+        }
       }
       for (let p = 0; p < 16; p++) {
         // B(t, co) = (A dY A^T)_p[co][t]: packB's transposed path, 16 channels per panel.
