@@ -28,7 +28,10 @@ function sgdRef(p: Float32Array, g0: Float32Array, buf: Float32Array, o: SgdOpti
   }
 }
 
-/** torch.optim.Adam/AdamW's single-tensor update in float32 with Python-double scalars. */
+/**
+ * torch.optim.Adam/AdamW's single-tensor update in float32 with Python-double scalars; lerp_, addcmul_
+ * and add_(alpha) are fused multiply-adds, as in PyTorch's CPU kernels.
+ */
 function adamRef(
   p: Float32Array,
   g0: Float32Array,
@@ -38,7 +41,8 @@ function adamRef(
   o: AdamOptions,
 ): void {
   const [b1, b2] = o.betas ?? [0.9, 0.999];
-  const wd = o.weight_decay ?? (o.decoupled ? 1e-2 : 0);
+  const weightDecay = o.weight_decay ?? (o.decoupled ? 1e-2 : 0);
+  const wd = f(weightDecay);
   const w1 = f(1 - b1);
   const w2 = f(1 - b2);
   const step = f(-o.lr / (1 - b1 ** o.step));
@@ -47,11 +51,12 @@ function adamRef(
     let g = o.maximize ? -g0[i]! : g0[i]!;
     let pv = p[i]!;
     if (wd !== 0) {
-      if (o.decoupled) pv = f(pv * f(1 - o.lr * wd));
-      else g = f(g + f(f(wd) * pv));
+      if (o.decoupled) pv = f(pv * f(1 - o.lr * weightDecay));
+      else g = f(pv * wd + g);
     }
-    m[i] = f(m[i]! + f(w1 * f(g - m[i]!)));
-    v[i] = f(f(v[i]! * f(b2)) + f(f(w2 * g) * g));
+    const diff = f(g - m[i]!);
+    m[i] = w1 < 0.5 ? f(w1 * diff + m[i]!) : f(g - diff * f(1 - w1));
+    v[i] = f(f(w2 * g) * g + f(v[i]! * f(b2)));
     let s = v[i]!;
     if (o.amsgrad) s = vmax[i] = Math.max(vmax[i]!, s);
     const denom = f(f(f(Math.sqrt(s)) / bc2) + f(o.eps ?? 1e-8));
@@ -89,6 +94,7 @@ describe('optimizer steps', () => {
     const configs: Omit<AdamOptions, 'step'>[] = [
       { lr: 1e-3 },
       { lr: 1e-2, weight_decay: 0.1, amsgrad: true },
+      { lr: 1e-2, betas: [0.3, 0.9] }, // 1 - beta1 >= 0.5: lerp's second form
       { lr: 1e-3, decoupled: true },
       {
         lr: 3e-3,
@@ -112,6 +118,7 @@ describe('optimizer steps', () => {
         k.adamStep(pp, pg, pm, pv, cfg.amsgrad ? pvm : 0, n, { ...cfg, step });
         expect(k.readF32(pp, n)).toEqual(p);
         expect(k.readF32(pv, n)).toEqual(v);
+        expect(k.readF32(pm, n)).toEqual(m);
       }
     }
   });

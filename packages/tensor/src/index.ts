@@ -107,6 +107,7 @@ export { gather, index_select, one_hot } from './ops/indexing.js';
 export { cat, stack } from './ops/join.js';
 export { bmm, linear, matmul, mm } from './ops/linalg.js';
 export { type BatchNormOptions, batch_norm } from './ops/norm.js';
+export { type AdamStepOptions, adam_step_, type SgdStepOptions, sgd_step_ } from './ops/optim.js';
 export {
   type AvgPool2dOptions,
   avg_pool2d,
@@ -114,7 +115,6 @@ export {
   max_pool2d,
   max_pool2d_with_indices,
 } from './ops/pool.js';
-export { type SgdStepOptions, sgd_step_ } from './ops/optim.js';
 export {
   bernoulli,
   bernoulli_,

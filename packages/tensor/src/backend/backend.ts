@@ -237,6 +237,26 @@ export interface SgdStepOptions {
   first?: boolean;
 }
 
+/** Hyperparameters of one fused Adam/AdamW update, with torch.optim.Adam's names (see `torch.adam_step_`). */
+export interface AdamStepOptions {
+  /** learning rate */
+  lr: number;
+  /** running-average coefficients of the gradient and its square (default [0.9, 0.999]) */
+  betas?: readonly [number, number];
+  /** added to the denominator (default 1e-8) */
+  eps?: number;
+  /** L2 term in the gradient (Adam), or decoupled decay (AdamW) (default 0) */
+  weight_decay?: number;
+  /** normalise by the running maximum of v (needs a max_exp_avg_sq buffer; default false) */
+  amsgrad?: boolean;
+  /** ascend instead of descend (default false) */
+  maximize?: boolean;
+  /** AdamW: decay the weights directly instead of through the gradient (default false) */
+  decoupled_weight_decay?: boolean;
+  /** the 1-based step count of this update (PyTorch increments it before updating) */
+  step: number;
+}
+
 /**
  * What a backend provides. All outputs are written into storages the caller allocated with
  * `alloc`; inputs are never modified unless they are also the output.
@@ -303,6 +323,19 @@ export interface Backend {
    * rounding (see `torch.sgd_step_`). Optional: without it the op runs a loop over the storages.
    */
   sgdStep?(param: View, grad: View, buffer: View | null, n: number, options: SgdStepOptions): void;
+  /**
+   * One Adam/AdamW step of `n` dense float32 elements in place (param, exp_avg, exp_avg_sq and, with
+   * amsgrad, max_exp_avg_sq), with PyTorch's rounding (see `torch.adam_step_`). Optional, as sgdStep.
+   */
+  adamStep?(
+    param: View,
+    grad: View,
+    expAvg: View,
+    expAvgSq: View,
+    maxExpAvgSq: View | null,
+    n: number,
+    options: AdamStepOptions,
+  ): void;
   /** Average pooling. */
   avgPool2d(x: Storage, out: Storage, g: Pool2dGeometry): void;
   /** gradIn (overwritten) = each output gradient spread over its window / divisor. */

@@ -10,6 +10,7 @@ import { kindBytes, type StorageKind, type TypedArray } from '../dtype.js';
 import { numel as count } from '../shape.js';
 import { noteAllocation } from './allocations.js';
 import {
+  type AdamStepOptions,
   type BackendName,
   type BatchNormBackwardArgs,
   type BatchNormEvalArgs,
@@ -420,6 +421,32 @@ export class WasmBackend extends HostBackend {
   sgdStep(param: View, grad: View, buffer: View | null, n: number, options: SgdStepOptions): void {
     const at = (v: View) => this.addr(v.storage, v.offset);
     this.kernels.sgdStep(at(param), at(grad), buffer ? at(buffer) : 0, n, options);
+  }
+
+  /** The fused Adam/AdamW update as one SIMD pass in wasm memory (operands checked by the op). */
+  adamStep(
+    param: View,
+    grad: View,
+    expAvg: View,
+    expAvgSq: View,
+    maxExpAvgSq: View | null,
+    n: number,
+    o: AdamStepOptions,
+  ): void {
+    const at = (v: View) => this.addr(v.storage, v.offset);
+    this.kernels.adamStep(
+      at(param),
+      at(grad),
+      at(expAvg),
+      at(expAvgSq),
+      maxExpAvgSq ? at(maxExpAvgSq) : 0,
+      n,
+      {
+        ...o,
+        weight_decay: o.weight_decay ?? 0,
+        decoupled: o.decoupled_weight_decay ?? false,
+      },
+    );
   }
 
   /** Address of an optional storage (0 = absent, as the kernels take it). */

@@ -1,4 +1,4 @@
-// The fused SGD step: the wasm kernel and the host loop give the same float32 values, which are the
+// The fused SGD and Adam steps: the wasm kernel and the host loop give the same float32 values, which are the
 // rounding of PyTorch's float32 ops with each add_(x, alpha) fused (@minidl/train's SGD checks the
 // trajectories against PyTorch's own); bad operands are refused before anything is written.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,34 @@ function reference(p: number[], g: number[], buf: number[], o: torch.SgdStepOpti
       d = o.nesterov ? f(buf[i]! * mom + d) : buf[i]!;
     }
     p[i] = f(d * lr + p[i]!);
+  }
+}
+
+/** torch/optim/adam.py's update, op by op in float32 (lerp_, addcmul_ and add_(alpha) fused). */
+function adamReference(
+  p: number[],
+  g: number[],
+  m: number[],
+  v: number[],
+  vmax: number[],
+  o: torch.AdamStepOptions,
+): void {
+  const [beta1, beta2] = o.betas ?? [0.9, 0.999];
+  const weightDecay = o.weight_decay ?? 0;
+  const [w1, w2, b2, eps, wd] = [f(1 - beta1), f(1 - beta2), f(beta2), f(o.eps ?? 1e-8), f(weightDecay)];
+  const negStep = f(-o.lr / (1 - beta1 ** o.step));
+  const bc2 = f(Math.sqrt(1 - beta2 ** o.step));
+  for (let i = 0; i < p.length; i++) {
+    let d = o.maximize ? -g[i]! : g[i]!;
+    if (wd !== 0) {
+      if (o.decoupled_weight_decay) p[i] = f(p[i]! * f(1 - o.lr * weightDecay));
+      else d = f(p[i]! * wd + d);
+    }
+    const diff = f(d - m[i]!);
+    m[i] = w1 < 0.5 ? f(w1 * diff + m[i]!) : f(d - diff * f(1 - w1));
+    v[i] = f(f(w2 * d) * d + f(v[i]! * b2));
+    const second = o.amsgrad ? (vmax[i] = Math.max(vmax[i]!, v[i]!)) : v[i]!;
+    p[i] = f(p[i]! + f(f(negStep * m[i]!) / f(f(f(Math.sqrt(second)) / bc2) + eps)));
   }
 }
 
@@ -58,6 +86,39 @@ describe('sgd_step_', () => {
     }
   }
 
+  const adamConfigs: Omit<torch.AdamStepOptions, 'step'>[] = [
+    { lr: 1e-3 },
+    { lr: 1e-2, weight_decay: 0.1, amsgrad: true },
+    { lr: 1e-2, betas: [0.3, 0.9], eps: 1e-6, maximize: true },
+    { lr: 3e-3, weight_decay: 0.05, decoupled_weight_decay: true, amsgrad: true },
+  ];
+  for (const backend of ['wasm', 'js'] as const) {
+    for (const cfg of adamConfigs) {
+      it(`${backend}: adam_step_ ${JSON.stringify(cfg)} over three steps, bit for bit`, () => {
+        torch.set_backend(backend);
+        const n = 29;
+        const p = values(n, 7);
+        const [m, v, vmax] = [0, 0, 0].map(() => new Array<number>(n).fill(0)) as [
+          number[],
+          number[],
+          number[],
+        ];
+        const param = torch.tensor(new Float32Array(p));
+        const [tm, tv] = [torch.zeros([n]), torch.zeros([n])];
+        const tvmax = cfg.amsgrad ? torch.zeros([n]) : null;
+        for (let step = 1; step <= 3; step++) {
+          const g = values(n, step + 9);
+          adamReference(p, g, m, v, vmax, { ...cfg, step });
+          torch.adam_step_(param, torch.tensor(new Float32Array(g)), tm, tv, tvmax, { ...cfg, step });
+          expect(Array.from(param.toFloat32Array())).toEqual(p);
+          expect(Array.from(tm.toFloat32Array())).toEqual(m);
+          expect(Array.from(tv.toFloat32Array())).toEqual(v);
+          if (tvmax) expect(Array.from(tvmax.toFloat32Array())).toEqual(vmax);
+        }
+      });
+    }
+  }
+
   it('writes in place and bumps the version counters, so autograd sees the change', () => {
     const w = torch.ones([4], { requires_grad: true });
     const y = w.mul(w).sum();
@@ -84,6 +145,16 @@ describe('sgd_step_', () => {
     expect(() => torch.sgd_step_(w, torch.ones([2, 3], { dtype: 'int64' }), null, { lr: 1 })).toThrow(
       'grad must be float32, got int64',
     );
+    expect(() =>
+      torch.adam_step_(w, g, torch.zeros([5]), torch.zeros([2, 3]), null, { lr: 1, step: 1 }),
+    ).toThrow('adam_step_: exp_avg has 5 elements, the parameter has 6');
+    expect(() =>
+      torch.adam_step_(w, g, torch.zeros([2, 3]), torch.zeros([2, 3]), null, {
+        lr: 1,
+        step: 1,
+        amsgrad: true,
+      }),
+    ).toThrow('amsgrad needs a max_exp_avg_sq buffer');
     const leaf = torch.zeros([2], { requires_grad: true });
     expect(() => torch.sgd_step_(leaf, torch.ones([2]), null, { lr: 1 })).toThrow(
       /leaf Variable that requires grad/,

@@ -1,4 +1,5 @@
-import { add, addcdiv, addcmul, f32, lerp } from './float32.js';
+import type { Tensor } from '@minidl/tensor';
+import * as torch from '@minidl/tensor';
 import {
   type LrOrOptions,
   Optimizer,
@@ -8,6 +9,7 @@ import {
   type Params,
   requireNonNegative,
 } from './optimizer.js';
+import { denseFloat32, stateBuffer } from './param-io.js';
 
 /** Options of {@link Adam} and {@link AdamW}, with PyTorch's names. */
 export interface AdamOptions {
@@ -70,55 +72,38 @@ export class Adam extends Optimizer<AdamOptions> {
     requireNonNegative(g, 'weight_decay');
   }
 
-  protected initState(g: ParamGroup<AdamOptions>, n: number): ParamState {
-    const state: ParamState = { step: 0, exp_avg: new Float32Array(n), exp_avg_sq: new Float32Array(n) };
-    if (g.amsgrad) state.max_exp_avg_sq = new Float32Array(n);
-    return state;
+  protected initState(): ParamState {
+    return { step: 0 };
   }
 
-  protected updateParam(
+  protected override updateTensor(
     g: ParamGroup<AdamOptions>,
     state: ParamState,
-    p: Float32Array,
-    grad: Float32Array,
+    p: Tensor,
+    grad: Tensor,
   ): void {
-    const { amsgrad, maximize, decoupled_weight_decay } = g;
-    const [beta1, beta2] = g.betas;
+    const first = state.step === 0;
+    if (g.amsgrad && !first && state.max_exp_avg_sq === undefined) {
+      throw new Error('amsgrad was switched on after the first step');
+    }
     const step = (state.step as number) + 1;
     state.step = step;
-    const m = state.exp_avg as Float32Array;
-    const v = state.exp_avg_sq as Float32Array;
-    const vmax = state.max_exp_avg_sq as Float32Array | undefined;
-    if (amsgrad && vmax === undefined) throw new Error('amsgrad was switched on after the first step');
-    // Python-side scalars (double), then cast to float32 as they enter the kernels
-    const stepSize = g.lr / (1 - beta1 ** step);
-    const bc2Sqrt = f32(Math.sqrt(1 - beta2 ** step));
-    const decay = f32(1 - g.lr * g.weight_decay);
-    const wd = f32(g.weight_decay);
-    const [w1, b2, w2, eps, negStep] = [
-      f32(1 - beta1),
-      f32(beta2),
-      f32(1 - beta2),
-      f32(g.eps),
-      f32(-stepSize),
-    ];
-    for (let i = 0; i < p.length; i++) {
-      let d = maximize ? -grad[i]! : grad[i]!;
-      if (wd !== 0) {
-        if (decoupled_weight_decay) p[i] = f32(p[i]! * decay);
-        else d = add(d, p[i]!, wd);
-      }
-      m[i] = lerp(m[i]!, d, w1);
-      v[i] = addcmul(f32(v[i]! * b2), d, d, w2);
-      let second = v[i]!;
-      if (vmax !== undefined && amsgrad) {
-        vmax[i] = Math.max(vmax[i]!, second);
-        second = vmax[i]!;
-      }
-      // denom = (v.sqrt() / sqrt(bias_correction2)).add_(eps); p.addcdiv_(m, denom, value=-step_size)
-      const denom = f32(f32(f32(Math.sqrt(second)) / bc2Sqrt) + eps);
-      p[i] = addcdiv(p[i]!, m[i]!, denom, negStep);
-    }
+    const m = stateBuffer(state, 'exp_avg', p);
+    const v = stateBuffer(state, 'exp_avg_sq', p);
+    const vmax = g.amsgrad ? stateBuffer(state, 'max_exp_avg_sq', p) : null;
+    const { lr, betas, eps, weight_decay, amsgrad, maximize, decoupled_weight_decay } = g;
+    torch.no_grad(() =>
+      torch.adam_step_(p, denseFloat32(grad), m, v, vmax, {
+        lr,
+        betas,
+        eps,
+        weight_decay,
+        amsgrad,
+        maximize,
+        decoupled_weight_decay,
+        step,
+      }),
+    );
   }
 }
 

@@ -3,8 +3,9 @@
  * lazily created per-parameter state, `zero_grad`, and `state_dict`/`load_state_dict` in PyTorch's
  * structure (state keyed by the parameter's index across all groups, groups listing indices).
  *
- * Updates run on flat float32 arrays of each parameter and gradient (views of their storage where
- * possible, see `param-io.ts`): the math is elementwise, and the arithmetic follows PyTorch's
+ * SGD and Adam/AdamW update through fused tensor ops (one SIMD pass in wasm memory); RMSprop runs on
+ * flat float32 arrays of each parameter and gradient (views of their storage where possible, see
+ * `param-io.ts`). The math is elementwise, and the arithmetic follows PyTorch's
  * single-tensor (CPU default) code path op by op, rounding as its float32 kernels do. One op cannot
  * be matched to the bit: PyTorch's vectorised CPU `sqrt` is not correctly rounded on AVX-512
  * builds (one ulp off for about 18% of inputs in torch 2.13), so Adam and RMSprop may differ from
@@ -15,16 +16,16 @@ import { readValues, stateTensor, tensorValues, writeValues } from './param-io.j
 
 /**
  * One parameter's optimizer state, the value type of {@link Optimizer.state} (PyTorch's
- * `optimizer.state[p]`): named buffers, each a flat float32 array with one element per element of
- * the parameter (row-major), and scalars such as Adam's `step`. SGD's `momentum_buffer` is a tensor of
- * the parameter's shape, as in PyTorch, because its fused update (`torch.sgd_step_`) runs on it where
- * it lives (wasm memory on the default backend); a buffer loaded by `load_state_dict` arrives as an
- * array and becomes a tensor on the next step. The keys are PyTorch's
- * (`momentum_buffer` for SGD; `step`, `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq` for Adam/AdamW;
- * `step`, `square_avg`, `momentum_buffer`, `grad_avg` for RMSprop), so a state read here compares
- * with PyTorch's directly. The state is created on a parameter's first `step()` and is live: the
- * next update reads what is written here. For a copy in tensors of the parameter's shape, use
- * {@link Optimizer.state_dict}.
+ * `optimizer.state[p]`): named buffers with one element per element of the parameter, and scalars
+ * such as Adam's `step`. The keys are PyTorch's (`momentum_buffer` for SGD; `step`, `exp_avg`,
+ * `exp_avg_sq`, `max_exp_avg_sq` for Adam/AdamW; `step`, `square_avg`, `momentum_buffer`,
+ * `grad_avg` for RMSprop), so a state read here compares with PyTorch's directly. SGD's and Adam's
+ * buffers are tensors of the parameter's shape, as in PyTorch, because their fused updates
+ * (`torch.sgd_step_`, `torch.adam_step_`) run on them where they live (wasm memory on the default
+ * backend); RMSprop's are flat float32 arrays. A buffer loaded by `load_state_dict` arrives as an
+ * array and becomes a tensor on the next step. The state is created on a parameter's first `step()`
+ * and is live: the next update reads what is written here. For a copy in tensors of the parameter's
+ * shape, use {@link Optimizer.state_dict}.
  *
  * @example
  * ```ts
@@ -32,7 +33,7 @@ import { readValues, stateTensor, tensorValues, writeValues } from './param-io.j
  * // ... one opt.step() later:
  * const s = opt.state.get(weight)!; // ParamState
  * s.step; // 1
- * (s.exp_avg as Float32Array).length === weight.numel(); // true
+ * (s.exp_avg as Tensor).shape; // weight.shape
  * ```
  */
 export type ParamState = Record<string, Float32Array | Tensor | number>;
@@ -323,7 +324,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
             continue;
           }
           if (key === 'step' && isTensorLike(value) && value.numel() === 1) {
-            s[key] = value.item(); // PyTorch keeps the step count as a 0-d float tensor
+            s[key] = Number(value.item()); // PyTorch keeps the step count as a 0-d float tensor
             continue;
           }
           const values = isTensorLike(value) ? tensorValues(value) : Float32Array.from(value);

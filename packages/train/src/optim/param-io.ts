@@ -8,7 +8,8 @@
  * No tensor is allocated between taking a view and finishing with it, so a wasm memory growth
  * cannot detach the view.
  */
-import { no_grad, type Tensor, tensor } from '@minidl/tensor';
+import { no_grad, type Tensor, tensor, zeros_like } from '@minidl/tensor';
+import type { ParamState } from './optimizer.js';
 
 /** A view of a contiguous float32 tensor's elements in its storage, or null. */
 function storageView(t: Tensor): Float32Array | null {
@@ -47,4 +48,26 @@ export function stateTensor(values: Float32Array, shape: readonly number[]): Ten
 /** The values of a saved state tensor (a copy). */
 export function tensorValues(t: Tensor): Float32Array {
   return t.toFloat32Array();
+}
+
+/**
+ * A state buffer of a fused optimizer as a tensor of the parameter's shape, created as zeros on the
+ * first step (a fused first step that overwrites it, as SGD's momentum, does not read them), and
+ * converted once from the flat array `load_state_dict` leaves.
+ */
+export function stateBuffer(state: ParamState, key: string, p: Tensor): Tensor {
+  const saved = state[key];
+  const buffer =
+    saved === undefined
+      ? zeros_like(p)
+      : saved instanceof Float32Array
+        ? tensor(saved).view([...p.shape])
+        : (saved as Tensor);
+  state[key] = buffer;
+  return buffer;
+}
+
+/** A gradient as the fused steps need it: dense float32 (a converted copy only when it is not). */
+export function denseFloat32(grad: Tensor): Tensor {
+  return grad.dtype === 'float32' && grad.is_contiguous() ? grad : grad.float().contiguous();
 }

@@ -69,7 +69,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     return state;
   }
 
-  protected updateParam(
+  protected override updateParam(
     g: ParamGroup<RMSpropOptions>,
     state: ParamState,
     p: Float32Array,

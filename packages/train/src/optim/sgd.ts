@@ -9,11 +9,7 @@ import {
   type Params,
   requireNonNegative,
 } from './optimizer.js';
-
-/** The gradient as the fused step needs it: dense float32 (a converted copy only when it is not). */
-function denseFloat32(grad: Tensor): Tensor {
-  return grad.dtype === 'float32' && grad.is_contiguous() ? grad : grad.float().contiguous();
-}
+import { denseFloat32, stateBuffer } from './param-io.js';
 
 /** Options of {@link SGD}, with PyTorch's names and defaults. */
 export interface SGDOptions {
@@ -82,19 +78,8 @@ export class SGD extends Optimizer<SGDOptions> {
     p: Tensor,
     grad: Tensor,
   ): void {
-    let buf: Tensor | null = null;
-    let first = false;
-    if (g.momentum !== 0) {
-      const saved = state.momentum_buffer;
-      first = saved === undefined;
-      buf =
-        saved === undefined
-          ? torch.empty_like(p) // filled with the gradient by the first step
-          : saved instanceof Float32Array
-            ? torch.tensor(saved).view([...p.shape]) // from load_state_dict
-            : (saved as Tensor);
-      state.momentum_buffer = buf;
-    }
+    const first = state.momentum_buffer === undefined;
+    const buf = g.momentum !== 0 ? stateBuffer(state, 'momentum_buffer', p) : null;
     const { lr, momentum, dampening, weight_decay, nesterov, maximize } = g;
     torch.no_grad(() =>
       torch.sgd_step_(p, denseFloat32(grad), buf, {
