@@ -100,9 +100,11 @@ def minidl_view(t):
     if t.dtype == torch.bool:
         return {"dtype": "bool", "shape": list(t.shape), "values": t.reshape(-1).tolist()}
     if t.dtype.is_floating_point:
-        # JSON has no infinities: those are written as the strings JavaScript's Number() parses
-        values = [v if math.isfinite(v) else ("Infinity" if v > 0 else "-Infinity") for v in t.float().reshape(-1).tolist()]
-        return {"dtype": "float32", "shape": list(t.shape), "values": values}
+        # float64 stays float64; the narrower floats widen to float32. JSON has no infinities:
+        # those are written as the strings JavaScript's Number() parses
+        wide = t if t.dtype == torch.float64 else t.float()
+        values = [v if math.isfinite(v) else ("Infinity" if v > 0 else "-Infinity") for v in wide.reshape(-1).tolist()]
+        return {"dtype": "float64" if t.dtype == torch.float64 else "float32", "shape": list(t.shape), "values": values}
     dtype = "int64" if t.dtype == torch.int64 else "int32"
     return {"dtype": dtype, "shape": list(t.shape), "values": [float(v) for v in t.float().reshape(-1).tolist()]}
 
@@ -145,8 +147,8 @@ def main():
             print(f"   minidl -> torch  {k:24s} {str(v.dtype):14s} {list(v.shape)}  {'bit-identical' if good else 'MISMATCH'}")
         resaved, _ = read(open(os.path.join(tmp, "resaved.safetensors"), "rb").read())
         for k, v in tensors.items():
-            want = v if v.dtype in (torch.float32, torch.int64, torch.int32, torch.bool) else None
-            if v.dtype in (torch.float64, torch.float16, torch.bfloat16):
+            want = v if v.dtype in (torch.float32, torch.float64, torch.int64, torch.int32, torch.bool) else None
+            if v.dtype in (torch.float16, torch.bfloat16):
                 want = v.float()
             elif v.dtype == torch.uint8:
                 want = v.int()

@@ -203,7 +203,7 @@ function checkGrad(f: (x: Tensor) => Tensor, x0: Tensor, what: string): void {
       f(torch.tensor(values).view(x0.shape as number[]))
         .mul(w)
         .sum()
-        .item(),
+        .item() as number,
     );
   for (let i = 0; i < base.length; i++) {
     const plus = base.slice();

@@ -9,7 +9,7 @@ import { AccumulateGrad, runBackward } from './autograd/engine.js';
 import type { Node } from './autograd/node.js';
 import type { Backend, BackendName, Storage } from './backend/backend.js';
 import { backendByName } from './backend/registry.js';
-import { type DType, isFloating, parseDType } from './dtype.js';
+import { type DType, isFloating, parseDType, type StorageKind } from './dtype.js';
 import * as ew from './ops/elementwise.js';
 import * as idx from './ops/indexing.js';
 import * as inplace from './ops/inplace.js';
@@ -46,6 +46,14 @@ export function sizesOf(args: SizeArgs): number[] {
     return a;
   });
 }
+
+/** The dtype a bare storage is viewed as when none is given (32-bit integers are int64, as labels). */
+const DEFAULT_DTYPE: Record<StorageKind, DType> = {
+  f32: 'float32',
+  f64: 'float64',
+  i32: 'int64',
+  u8: 'bool',
+};
 
 function keepdimOf(k: KeepDim | undefined): boolean {
   return typeof k === 'object' ? (k.keepdim ?? false) : (k ?? false);
@@ -89,7 +97,7 @@ export class Tensor {
     this.shape = shape;
     this.strides = strides ?? contiguousStrides(shape);
     this.offset = offset;
-    this.dtype = dtype ?? (storage.kind === 'f32' ? 'float32' : storage.kind === 'u8' ? 'bool' : 'int64');
+    this.dtype = dtype ?? DEFAULT_DTYPE[storage.kind];
   }
 
   // ---- metadata -------------------------------------------------------------------------------
@@ -253,12 +261,23 @@ export class Tensor {
 
   // ---- conversion -----------------------------------------------------------------------------
 
-  /** The single element as a JS number (booleans as 0/1). */
-  item(): number {
+  /**
+   * The single element as a JS value, like PyTorch's `item()`: a number for float and integer
+   * tensors, `true`/`false` for bool tensors (PyTorch returns a Python bool). The declared type is
+   * PyTorch's `Number` union; narrow it where the dtype is known (`loss.item() as number`).
+   *
+   * @example
+   * ```ts
+   * torch.tensor([2.5]).item(); // 2.5
+   * torch.tensor([1, 2]).gt(0).all().item(); // true
+   * ```
+   */
+  item(): number | boolean {
     if (this.numel() !== 1) {
       throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    return this.storage.data[this.offset]!;
+    const v = this.storage.data[this.offset]!;
+    return this.dtype === 'bool' ? v !== 0 : v;
   }
 
   /** Nested arrays of numbers (booleans for bool tensors), like PyTorch's `tolist()`. */
@@ -279,15 +298,23 @@ export class Tensor {
     return build(0, base);
   }
 
-  /** A flat row-major copy of the elements as float32. */
+  /** A flat row-major copy of the elements as float32 (float64 values are rounded to nearest). */
   toFloat32Array(): Float32Array {
     const c = this.contiguous();
     const src = c.storage.data.subarray(c.offset, c.offset + c.numel());
     return Float32Array.from(src);
   }
 
-  /** The tensor converted to `dtype` (same tensor if it already has it), or moved to a backend. */
-  to(target: DType | BackendName | 'float' | 'long' | 'int'): Tensor {
+  /**
+   * The tensor converted to `dtype` (same tensor if it already has it), or moved to a backend.
+   * Float-to-float conversions are differentiable (the gradient is converted back), as in PyTorch.
+   *
+   * @example
+   * ```ts
+   * x.to('float64'); x.to('double'); x.to('js');
+   * ```
+   */
+  to(target: DType | BackendName | 'float' | 'double' | 'long' | 'int'): Tensor {
     if (target === 'wasm' || target === 'tfjs' || target === 'js')
       return views.toBackend(this, backendByName(target));
     return ew.toDType(this, parseDType(target));
@@ -296,6 +323,19 @@ export class Tensor {
   /** As float32 (PyTorch's `.float()`). */
   float(): Tensor {
     return ew.toDType(this, 'float32');
+  }
+
+  /**
+   * As float64 (PyTorch's `.double()`): differentiable, so a float32 leaf's double copy passes
+   * gradients back in float32.
+   *
+   * @example
+   * ```ts
+   * const x64 = torch.randn([3]).double(); // x64.dtype === 'float64'
+   * ```
+   */
+  double(): Tensor {
+    return ew.toDType(this, 'float64');
   }
 
   /** As int64 (PyTorch's `.long()`). */

@@ -2,6 +2,8 @@
  * The plain-TypeScript backend: every kernel as a straightforward loop over typed arrays. It is the
  * readable reference the other backends are tested against, and the fallback they inherit for
  * kernels they do not accelerate (it works on any storage the subclass can expose as a typed array).
+ * Every loop computes in JS doubles and stores into the output's typed array, so float32 outputs
+ * round once per stored value and float64 outputs are plain double arithmetic.
  */
 import type { StorageKind, TypedArray } from '../dtype.js';
 import { noteAllocation } from './allocations.js';
@@ -87,9 +89,11 @@ export class HostBackend implements Backend {
     const data =
       kind === 'f32'
         ? new Float32Array(length)
-        : kind === 'i32'
-          ? new Int32Array(length)
-          : new Uint8Array(length);
+        : kind === 'f64'
+          ? new Float64Array(length)
+          : kind === 'i32'
+            ? new Int32Array(length)
+            : new Uint8Array(length);
     const storage = new Storage(this, kind, length, data);
     noteAllocation(storage);
     return storage;
@@ -205,6 +209,8 @@ export class HostBackend implements Backend {
     const d = out.data;
     const bd = bias?.data;
     const row = new Float64Array(n);
+    // a float64 product is the double accumulation itself; float32 rounds it once per output
+    const round = out.kind === 'f32' ? Math.fround : (v: number) => v;
     for (let bi = 0; bi < batch; bi++) {
       const ao = a.offset + bi * a.batchStride;
       const bo = b.offset + bi * b.batchStride;
@@ -218,7 +224,7 @@ export class HostBackend implements Backend {
         }
         const base = (bi * m + i) * n;
         // rounded to float32 before the bias is added, as addmm's GEMM epilogue does
-        if (bd) for (let j = 0; j < n; j++) d[base + j] = Math.fround(row[j]!) + bd[j]!;
+        if (bd) for (let j = 0; j < n; j++) d[base + j] = round(row[j]!) + bd[j]!;
         else for (let j = 0; j < n; j++) d[base + j] = row[j]!;
       }
     }

@@ -10,7 +10,7 @@
  * first use); in a browser, the page provides it as the global `tf` (with the backend it wants).
  */
 import type * as TF from '@tensorflow/tfjs-core';
-import type { TypedArray } from '../dtype.js';
+import type { StorageKind, TypedArray } from '../dtype.js';
 import { contiguousStrides as contiguous, numel as count } from '../shape.js';
 import {
   type BackendName,
@@ -69,6 +69,20 @@ export class TfjsBackend extends HostBackend {
   constructor() {
     super();
     this.tf = loadTf();
+  }
+
+  /**
+   * Host storage, as the plain-TypeScript backend, except float64: tfjs computes in float32 only
+   * (its 'float32' is its widest float), so a float64 tensor here would silently lose precision.
+   */
+  override alloc(kind: StorageKind, length: number): Storage {
+    if (kind === 'f64') {
+      throw new TypeError(
+        "The tfjs backend has no float64 (TensorFlow.js computes in float32): use set_backend('wasm') or " +
+          "set_backend('js') for float64 tensors, or convert with .float()",
+      );
+    }
+    return super.alloc(kind, length);
   }
 
   /** A tfjs float32 tensor with the (dense) values of a view. */

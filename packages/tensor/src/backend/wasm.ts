@@ -2,7 +2,9 @@
  * The default backend: tensors resident in wasm linear memory, computed by @minidl/kernels (SIMD,
  * multi-threaded GEMM and convolutions). Kernels are used wherever they exist for the operand
  * kinds and layout; everything else runs the inherited plain-TypeScript loops directly on views
- * of wasm memory (no copies out). Storage is returned to the kernels' heap when the autograd engine
+ * of wasm memory (no copies out). The kernels are float32 only, so every float64 op takes the
+ * plain-TypeScript path (float64 storage lives in wasm memory too: the heap's blocks are 64-byte
+ * aligned, so a Float64Array view of a block is always 8-byte aligned). Storage is returned to the kernels' heap when the autograd engine
  * releases backward temporaries, or when a Storage object is garbage-collected.
  */
 import { type Kernels, type LoadKernelsOptions, loadKernels } from '@minidl/kernels';
@@ -88,6 +90,11 @@ const KERNEL_CONVERT: Record<
   'i32>u8': 'i32_to_bool',
   'u8>i32': 'u8_to_i32',
 };
+
+/** Whether every given storage (null ones are absent operands) is float32, the kernels' only float. */
+function allF32(...storages: (Storage | null)[]): boolean {
+  return storages.every((s) => s === null || s.kind === 'f32');
+}
 
 /** A wasm block owned by one Storage. */
 interface Block {
@@ -184,6 +191,7 @@ export class WasmBackend extends HostBackend {
     const ptr = storage.handle as number;
     const k = this.kernels;
     if (storage.kind === 'f32') return k.f32(ptr, storage.length);
+    if (storage.kind === 'f64') return new Float64Array(k.memory.buffer, ptr, storage.length);
     if (storage.kind === 'i32') return k.i32(ptr, storage.length);
     return k.u8(ptr, storage.length);
   }
@@ -208,7 +216,7 @@ export class WasmBackend extends HostBackend {
     const dk = dst.storage.kind;
     const from = this.addr(src.storage, src.offset);
     const to = this.addr(dst.storage, dst.offset);
-    if (sk === dk) {
+    if (sk === dk && sk !== 'f64') {
       this.kernels.copyStrided(src.shape, from, src.strides, to, dst.strides, kindBytes(sk) as 1 | 4);
       return;
     }
@@ -306,6 +314,10 @@ export class WasmBackend extends HostBackend {
 
   override matmul(a: MatrixOperand, b: MatrixOperand, out: Storage, spec: MatmulSpec): void {
     const { batch, m, k, n, bias } = spec;
+    if (!allF32(a.storage, b.storage, out, bias ?? null)) {
+      super.matmul(a, b, out, spec);
+      return;
+    }
     const A = this.gemmOperand(a, m, k, batch);
     const epilogue = bias ? { bias: this.addr(bias), biasAxis: 'col' as const } : {};
     const B = this.gemmOperand(b, k, n, batch);
@@ -370,11 +382,20 @@ export class WasmBackend extends HostBackend {
     };
   }
 
-  override softmax(x: Storage, out: Storage, { outer, n, inner }: Blocks, log: boolean): void {
+  override softmax(x: Storage, out: Storage, blocks: Blocks, log: boolean): void {
+    if (!allF32(x, out)) {
+      super.softmax(x, out, blocks, log);
+      return;
+    }
+    const { outer, n, inner } = blocks;
     this.kernels.softmax(this.addr(x), this.addr(out), outer, n, inner, log);
   }
 
   override softmaxBackward(grad: Storage, y: Storage, gradIn: Storage, b: Blocks, log: boolean): void {
+    if (!allF32(grad, y, gradIn)) {
+      super.softmaxBackward(grad, y, gradIn, b, log);
+      return;
+    }
     const { outer, n, inner } = b;
     this.kernels.softmaxBackward(this.addr(grad), this.addr(y), this.addr(gradIn), outer, n, inner, log);
   }
@@ -395,11 +416,19 @@ export class WasmBackend extends HostBackend {
   }
 
   override maxPool2d(x: Storage, out: Storage, indices: Storage, g: Pool2dGeometry): void {
+    if (!allF32(x, out)) {
+      super.maxPool2d(x, out, indices, g);
+      return;
+    }
     const [xs, o] = this.poolArgs(g);
     this.kernels.maxPool2dForward(this.addr(x), xs, this.addr(out), this.addr(indices), g.kernel, o);
   }
 
   override maxPool2dBackward(gradOut: Storage, indices: Storage, gradIn: Storage, g: Pool2dGeometry): void {
+    if (!allF32(gradOut, gradIn)) {
+      super.maxPool2dBackward(gradOut, indices, gradIn, g);
+      return;
+    }
     const [xs] = this.poolArgs(g);
     this.kernels.maxPool2dBackward(this.addr(gradOut), this.addr(indices), this.addr(gradIn), xs, [
       g.oh,
@@ -408,11 +437,19 @@ export class WasmBackend extends HostBackend {
   }
 
   override avgPool2d(x: Storage, out: Storage, g: Pool2dGeometry): void {
+    if (!allF32(x, out)) {
+      super.avgPool2d(x, out, g);
+      return;
+    }
     const [xs, o] = this.poolArgs(g);
     this.kernels.avgPool2dForward(this.addr(x), xs, this.addr(out), g.kernel, o);
   }
 
   override avgPool2dBackward(gradOut: Storage, gradIn: Storage, g: Pool2dGeometry): void {
+    if (!allF32(gradOut, gradIn)) {
+      super.avgPool2dBackward(gradOut, gradIn, g);
+      return;
+    }
     const [xs, o] = this.poolArgs(g);
     this.kernels.avgPool2dBackward(this.addr(gradOut), this.addr(gradIn), xs, g.kernel, o);
   }
@@ -454,17 +491,12 @@ export class WasmBackend extends HostBackend {
     return s ? this.addr(s) : 0;
   }
 
-  override batchNormTrain({
-    x,
-    y,
-    dims,
-    weight,
-    bias,
-    saveMean,
-    saveInvstd,
-    running,
-    eps,
-  }: BatchNormTrainArgs): void {
+  override batchNormTrain(args: BatchNormTrainArgs): void {
+    const { x, y, dims, weight, bias, saveMean, saveInvstd, running, eps } = args;
+    if (!allF32(x, y, weight, bias, saveMean, saveInvstd, running?.mean ?? null, running?.var ?? null)) {
+      super.batchNormTrain(args);
+      return;
+    }
     this.kernels.batchNormTrain(
       this.addr(x),
       this.addr(y),
@@ -484,7 +516,12 @@ export class WasmBackend extends HostBackend {
     );
   }
 
-  override batchNormEval({ x, y, dims, weight, bias, mean, variance, eps }: BatchNormEvalArgs): void {
+  override batchNormEval(args: BatchNormEvalArgs): void {
+    const { x, y, dims, weight, bias, mean, variance, eps } = args;
+    if (!allF32(x, y, weight, bias, mean, variance)) {
+      super.batchNormEval(args);
+      return;
+    }
     this.kernels.batchNormEval(
       this.addr(x),
       this.addr(y),
@@ -498,6 +535,10 @@ export class WasmBackend extends HostBackend {
   }
 
   override batchNormBackward(a: BatchNormBackwardArgs): void {
+    if (!allF32(a.dy, a.x, a.weight, a.mean, a.invstd, a.dx, a.dweight, a.dbias)) {
+      super.batchNormBackward(a);
+      return;
+    }
     this.kernels.batchNormBackward(
       this.addr(a.dy),
       this.addr(a.x),
@@ -519,6 +560,10 @@ export class WasmBackend extends HostBackend {
   }
 
   override conv2d(x: Storage, weight: Storage, out: Storage, g: Conv2dGeometry, e: ConvEpilogue): void {
+    if (!allF32(x, weight, out, e.bias)) {
+      super.conv2d(x, weight, out, g, e);
+      return;
+    }
     const { bias, relu } = e;
     const [xs, ws, o] = this.convArgs(g);
     const options = { ...o, relu }; // the kernel applies max(., 0) as it stores each output tile
@@ -534,11 +579,19 @@ export class WasmBackend extends HostBackend {
   }
 
   override conv2dBackwardInput(gradOut: Storage, weight: Storage, gradIn: Storage, g: Conv2dGeometry): void {
+    if (!allF32(gradOut, weight, gradIn)) {
+      super.conv2dBackwardInput(gradOut, weight, gradIn, g);
+      return;
+    }
     const [xs, ws, o] = this.convArgs(g);
     this.kernels.conv2dInputGrad(this.addr(weight), this.addr(gradOut), this.addr(gradIn), xs, ws, o);
   }
 
   override conv2dBackwardWeight(x: Storage, gradOut: Storage, gradWeight: Storage, g: Conv2dGeometry): void {
+    if (!allF32(x, gradOut, gradWeight)) {
+      super.conv2dBackwardWeight(x, gradOut, gradWeight, g);
+      return;
+    }
     const [xs, ws, o] = this.convArgs(g);
     this.kernels.conv2dWeightGrad(this.addr(x), this.addr(gradOut), this.addr(gradWeight), xs, ws, o);
   }

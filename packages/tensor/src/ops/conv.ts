@@ -4,11 +4,15 @@
  * correlation) and bias gradient (output gradient summed over N, H, W).
  */
 import type { Conv2dGeometry } from '../backend/backend.js';
+import { isFloating, TYPE_NAMES } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { allocTensor, attach, backendOf, denseStorage } from './core.js';
 import { sum } from './reduce.js';
 import { makeView, squeeze, unsqueeze } from './views.js';
+
+/** The C names PyTorch's conv bias dtype error prints. */
+const C_NAMES: Record<string, string> = { float32: 'float', float64: 'double' };
 
 /** A pair from PyTorch's `int or tuple` arguments. */
 export type Pair = number | readonly [number, number];
@@ -132,9 +136,20 @@ function convolution(
       `Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${formatShape(input.shape)}`,
     );
   }
-  if (input.dtype !== 'float32' || weight.dtype !== 'float32') {
-    throw new TypeError(`conv2d expects float32 input and weight, got ${input.dtype} and ${weight.dtype}`);
+  if (!isFloating(input.dtype) || !isFloating(weight.dtype)) {
+    throw new TypeError(`conv2d expects float input and weight, got ${input.dtype} and ${weight.dtype}`);
   }
+  if (weight.dtype !== input.dtype) {
+    throw new TypeError(
+      `expected scalar type ${TYPE_NAMES[input.dtype]} but found ${TYPE_NAMES[weight.dtype]}`,
+    );
+  }
+  if (b && b.dtype !== input.dtype) {
+    throw new TypeError(
+      `Input type (${C_NAMES[input.dtype]}) and bias type (${C_NAMES[b.dtype]}) should be the same`,
+    );
+  }
+  const dtype = input.dtype;
   const g = geometry(input, weight, opts);
   if (b && (b.ndim !== 1 || b.shape[0] !== g.o)) {
     throw new Error(
@@ -142,7 +157,7 @@ function convolution(
     );
   }
   const backend = backendOf(input, weight, b);
-  const out = allocTensor([g.n, g.o, g.oh, g.ow], 'float32', backend);
+  const out = allocTensor([g.n, g.o, g.oh, g.ow], dtype, backend);
   const epilogue = { bias: b ? denseStorage(b) : null, relu };
   backend.conv2d(denseStorage(input), denseStorage(weight), out.storage, g, epilogue);
   const needX = input.requires_grad;
@@ -158,18 +173,18 @@ function convolution(
     let gx: Tensor | null = null;
     let gw: Tensor | null = null;
     if (needX) {
-      gx = allocTensor(xShape, 'float32', backend);
+      gx = allocTensor(xShape, dtype, backend);
       backend.conv2dBackwardInput(gyS, denseStorage(w!), gx.storage, g);
     }
     if (needW) {
-      gw = allocTensor(wShape, 'float32', backend);
+      gw = allocTensor(wShape, dtype, backend);
       backend.conv2dBackwardWeight(denseStorage(x!), gyS, gw.storage, g);
     }
     return [gx, gw, needB ? sum(gy, [0, 2, 3]) : null];
   });
   if (!relu) return conv;
   return attach(out, 'ReluBackward0', [conv], [out], (g, [y]) => {
-    const gx = allocTensor(g.shape, 'float32', backend);
+    const gx = allocTensor(g.shape, dtype, backend);
     backend.binary('relu_backward', g, y!, gx);
     return [gx];
   });

@@ -53,11 +53,22 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
   return false;
 }
 
+/** `g` in `dtype` (itself if it already has it); not recorded (backward runs without grad). */
+function castGrad(g: Tensor, dtype: DType): Tensor {
+  if (g.dtype === dtype) return g;
+  const out = allocTensor(g.shape, dtype, g.storage.backend);
+  g.storage.backend.copy(g, out);
+  return out;
+}
+
 /**
  * Makes `out` the result of a differentiable op: records a node named `name` whose backward maps
  * the output gradient to one gradient per input (null for inputs that need none). `saved` are the
  * tensors the backward reads; `backward` must not capture tensors itself, so they can be freed.
  * Does nothing when grad mode is off or no input requires grad.
+ *
+ * Each gradient is converted to its input's dtype, as PyTorch's engine does (`validate_outputs`):
+ * in `x32.mul(y64)` the product and its gradient are float64, but `x32.grad` is float32.
  */
 export function attach(
   out: Tensor,
@@ -68,7 +79,10 @@ export function attach(
 ): Tensor {
   if (!needsGrad(...inputs)) return out;
   const next = inputs.map((t) => (t?.requires_grad ? gradEdge(t) : null));
-  const node = new FunctionNode(name, next, saved, backward);
+  const dtypes = inputs.map((t) => t?.dtype);
+  const node = new FunctionNode(name, next, saved, (g, s) =>
+    backward(g, s).map((gi, i) => (gi && dtypes[i] !== undefined ? castGrad(gi, dtypes[i]) : gi)),
+  );
   out.grad_fn = node;
   node.noteOutput(out);
   return out;

@@ -4,15 +4,18 @@
  */
 import type { Backend, BackendName } from '../backend/backend.js';
 import { backendByName, currentBackend } from '../backend/registry.js';
-import { castScalar, type DType, parseDType } from '../dtype.js';
+import { castScalar, type DType, isFloating, parseDType } from '../dtype.js';
 import { formatShape, type Shape } from '../shape.js';
 import type { NestedArray, Tensor } from '../tensor.js';
 import { allocTensor } from './core.js';
 
 /** Options of factory functions, with PyTorch's names. */
 export interface TensorOptions {
-  /** Element type (PyTorch names and aliases: 'float32', 'int64'/'long', 'int32', 'bool'). */
-  dtype?: DType | 'float' | 'long' | 'int';
+  /**
+   * Element type (PyTorch names and aliases: 'float32'/'float', 'float64'/'double', 'int64'/'long',
+   * 'int32'/'int', 'bool').
+   */
+  dtype?: DType | 'float' | 'double' | 'long' | 'int';
   /** Make the result a leaf that records gradients. */
   requires_grad?: boolean;
   /** The backend to allocate on (PyTorch's `device`); the current backend by default. */
@@ -200,14 +203,16 @@ export type TypedInput =
 
 /**
  * A tensor copied from nested arrays or a typed array (1-d). Dtype: bool for booleans, int64 when
- * every number is an integer, else float32 — note that JS cannot tell `1.0` from `1`, so pass
- * `{ dtype: 'float32' }` for float data written with integer literals (`requires_grad` implies float32).
- * Float32Array/Float64Array give float32, Int32Array gives int32.
+ * every number is an integer, else float32 (the default dtype) — note that JS cannot tell `1.0` from
+ * `1`, so pass `{ dtype: 'float32' }` for float data written with integer literals (`requires_grad`
+ * implies float32). Typed arrays keep their element type, as `torch.tensor` of a NumPy array does:
+ * Float32Array gives float32, Float64Array float64, Int32Array int32 (other integer arrays int64).
  *
  * @example
  * ```ts
  * const x = torch.tensor([[1, 2], [3, 4]], { dtype: 'float32' });
  * const y = torch.tensor([3, 1, 4]); // int64 labels
+ * const z = torch.tensor(new Float64Array([0.1, 0.2])); // float64, like torch.tensor(np.array([0.1, 0.2]))
  * ```
  */
 export function tensor(data: NestedArray | TypedInput, options: TensorOptions = {}): Tensor {
@@ -218,11 +223,13 @@ export function tensor(data: NestedArray | TypedInput, options: TensorOptions = 
     shape = [data.length];
     flat = data;
     inferred =
-      data instanceof Float32Array || data instanceof Float64Array
+      data instanceof Float32Array
         ? 'float32'
-        : data instanceof Int32Array
-          ? 'int32'
-          : 'int64';
+        : data instanceof Float64Array
+          ? 'float64'
+          : data instanceof Int32Array
+            ? 'int32'
+            : 'int64';
   } else {
     shape = nestedShape(data);
     const values = flatten(data);
@@ -235,10 +242,10 @@ export function tensor(data: NestedArray | TypedInput, options: TensorOptions = 
           : 'float32';
     if (values.length === 0) inferred = 'float32';
   }
-  const dtype = dtypeOpt(options, options.requires_grad ? 'float32' : inferred);
+  const dtype = dtypeOpt(options, options.requires_grad && !isFloating(inferred) ? 'float32' : inferred);
   const t = allocTensor(shape, dtype, backendOpt(options));
   const dst = t.storage.data;
-  if (dtype === 'float32' && !Array.isArray(flat)) {
+  if (isFloating(dtype) && !Array.isArray(flat)) {
     dst.set(flat as ArrayLike<number>);
   } else {
     for (let i = 0; i < flat.length; i++) dst[i] = castScalar(flat[i]!, dtype);

@@ -4,7 +4,7 @@
  * operand's shape (`sumTo`), as in PyTorch.
  */
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
-import { castScalar, type DType, promoteTypes } from '../dtype.js';
+import { castScalar, type DType, isFloating, promoteTypes } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
 import type { Operand, Tensor } from '../tensor.js';
 import { allocTensor, attach, backendOf, broadcastView } from './core.js';
@@ -12,17 +12,26 @@ import { sumTo } from './reduce.js';
 
 const FLOAT_ONLY = new Set<UnaryOp>(['exp', 'log', 'sqrt', 'rsqrt', 'sigmoid', 'tanh', 'reciprocal']);
 
+/** Float result type of a float-only function: the input's float dtype, or the default float32. */
+function floatType(dtype: DType): DType {
+  return isFloating(dtype) ? dtype : 'float32';
+}
+
 /** Runs a unary kernel; float-only functions of integer tensors give float32 (PyTorch's promotion). */
 function unaryRaw(op: UnaryOp, x: Tensor, p0?: number, p1?: number, dtype?: DType): Tensor {
-  const outType = dtype ?? (FLOAT_ONLY.has(op) ? 'float32' : x.dtype);
+  const outType = dtype ?? (FLOAT_ONLY.has(op) ? floatType(x.dtype) : x.dtype);
   const out = allocTensor(x.shape, outType, x.storage.backend);
   x.storage.backend.unary(op, x, out, p0, p1);
   return out;
 }
 
-/** Result dtype of a tensor op with a JS scalar: the scalar only matters if it brings floating point. */
+/**
+ * Result dtype of a tensor op with a JS scalar: the scalar only matters if it brings floating point
+ * to an integer tensor (then the default float32); a float tensor keeps its dtype, as a Python
+ * float does not promote a float32 tensor in PyTorch.
+ */
 function scalarResultType(t: Tensor, s: number | boolean): DType {
-  if (t.dtype === 'float32' || typeof s === 'boolean') return t.dtype;
+  if (isFloating(t.dtype) || typeof s === 'boolean') return t.dtype;
   if (!Number.isInteger(s)) return 'float32';
   return t.dtype === 'bool' ? 'int64' : t.dtype;
 }
@@ -70,7 +79,7 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outType: DType, alpha?: n
  */
 export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
   const alpha = options.alpha ?? 1;
-  if (typeof a === 'object' && typeof b === 'number' && a.dtype === 'float32') {
+  if (typeof a === 'object' && typeof b === 'number' && isFloating(a.dtype)) {
     const out = unaryRaw('affine', a, 1, alpha * b);
     return attach(out, 'AddBackward1', [a], [], (g) => [g]);
   }
@@ -96,7 +105,7 @@ export function add(a: Operand, b: Operand, options: { alpha?: number } = {}): T
  */
 export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): Tensor {
   const alpha = options.alpha ?? 1;
-  if (typeof a === 'object' && typeof b === 'number' && a.dtype === 'float32') {
+  if (typeof a === 'object' && typeof b === 'number' && isFloating(a.dtype)) {
     const out = unaryRaw('affine', a, 1, -alpha * b);
     return attach(out, 'SubBackward1', [a], [], (g) => [g]);
   }
@@ -121,7 +130,7 @@ export function sub(a: Operand, b: Operand, options: { alpha?: number } = {}): T
  * ```
  */
 export function mul(a: Operand, b: Operand): Tensor {
-  if (typeof a === 'object' && typeof b === 'number' && a.dtype === 'float32') {
+  if (typeof a === 'object' && typeof b === 'number' && isFloating(a.dtype)) {
     const out = unaryRaw('affine', a, b, 0);
     return attach(out, 'MulBackward1', [a], [], (g) => [mul(g, b)]);
   }
@@ -146,12 +155,12 @@ export function mul(a: Operand, b: Operand): Tensor {
  * ```
  */
 export function div(a: Operand, b: Operand): Tensor {
-  if (typeof a === 'object' && typeof b === 'number' && a.dtype === 'float32') {
+  if (typeof a === 'object' && typeof b === 'number' && isFloating(a.dtype)) {
     const out = unaryRaw('affine', a, 1 / b, 0);
     return attach(out, 'DivBackward1', [a], [], (g) => [div(g, b)]);
   }
-  const [x, y] = operands(a, b);
-  const out = binaryRaw('div', x, y, 'float32');
+  const [x, y, dt] = operands(a, b);
+  const out = binaryRaw('div', x, y, floatType(dt));
   const xs = x.shape.slice();
   const ys = y.shape.slice();
   const needX = x.requires_grad;
@@ -175,7 +184,7 @@ export function pow(a: Operand, b: Operand): Tensor {
   if (typeof a === 'object' && typeof b === 'number') {
     // PyTorch refuses an integral base with a negative integer scalar exponent (the result would
     // truncate to 0 or 1); a tensor exponent is allowed and does truncate.
-    if (a.dtype !== 'float32' && Number.isInteger(b) && b < 0) {
+    if (!isFloating(a.dtype) && Number.isInteger(b) && b < 0) {
       throw new Error('Integers to negative integer powers are not allowed.');
     }
     const out = unaryRaw('pow_scalar', a, b, 0, scalarResultType(a, b));
@@ -440,16 +449,19 @@ export function masked_fill(x: Tensor, mask: Tensor, value: number): Tensor {
 }
 
 /**
- * `x` converted to `dtype` (itself if it already has it); float-to-float keeps gradients.
+ * `x` converted to `dtype` (itself if it already has it). A float-to-float conversion is
+ * differentiable (PyTorch's `ToCopyBackward0`: the gradient is converted back to `x`'s dtype, which
+ * `attach` does for every gradient); conversions to or from integers are not.
  *
  * @example
  * ```ts
- * labels.to('float32');
+ * labels.to('float32'); x.to('float64');
  * ```
  */
 export function toDType(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = allocTensor(x.shape, dtype, x.storage.backend);
   x.storage.backend.copy(x, out);
-  return out;
+  if (!isFloating(x.dtype) || !isFloating(dtype)) return out;
+  return attach(out, 'ToCopyBackward0', [x], [], (g) => [g]);
 }

@@ -4,7 +4,7 @@
  * backward that needs the overwritten values fails loudly instead of computing wrong gradients.
  */
 import { is_grad_enabled } from '../autograd/grad_mode.js';
-import { castScalar, promoteTypes, TYPE_NAMES } from '../dtype.js';
+import { castScalar, isFloating, promoteTypes, TYPE_NAMES } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, backendOf, broadcastView, needsGrad } from './core.js';
@@ -108,9 +108,9 @@ export function fullLike(t: Tensor, value: number): Tensor {
 }
 
 /**
- * `self = op(self, other)` in place for float32 tensors, computed straight into self's memory
- * (no temporary) when autograd records nothing; otherwise (or for other dtypes, or an operand
- * sharing self's storage) the out-of-place `fallback` result is written back by `assign_`.
+ * `self = op(self, other)` in place for float tensors, computed straight into self's memory
+ * (no temporary) when autograd records nothing and a tensor operand has self's dtype; otherwise (or
+ * for integer dtypes, or an operand sharing self's storage) the out-of-place `fallback` result is written back by `assign_`.
  */
 export function binary_<T extends Tensor>(
   self: T,
@@ -123,8 +123,8 @@ export function binary_<T extends Tensor>(
   const t = typeof other === 'object' ? other : null;
   const direct =
     !needsGrad(self, t) &&
-    self.dtype === 'float32' &&
-    (t ? t.dtype === 'float32' && t.storage !== self.storage : typeof other === 'number' && op !== 'div');
+    isFloating(self.dtype) &&
+    (t ? t.dtype === self.dtype && t.storage !== self.storage : typeof other === 'number' && op !== 'div');
   if (!direct) return assign_(self, fallback(), name);
   checkInplace(self);
   const backend = backendOf(self, t);

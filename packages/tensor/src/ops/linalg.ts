@@ -3,7 +3,7 @@
  * dims broadcast) and their gradients. Transposed operands reach the kernel as strides, not copies.
  */
 import type { MatrixOperand } from '../backend/backend.js';
-import type { DType } from '../dtype.js';
+import { type DType, isFloating } from '../dtype.js';
 import { broadcastShapes, formatShape, numel, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, attach, backendOf, broadcastView, contiguousData, denseStorage } from './core.js';
@@ -12,7 +12,13 @@ import { sum, sumTo } from './reduce.js';
 import { makeView, reshape, squeeze, t, transpose, unsqueeze } from './views.js';
 
 /** The C type names PyTorch's matmul dtype error prints. */
-const C_TYPE: Record<DType, string> = { float32: 'float', int64: 'long int', int32: 'int', bool: 'bool' };
+const C_TYPE: Record<DType, string> = {
+  float32: 'float',
+  float64: 'double',
+  int64: 'long int',
+  int32: 'int',
+  bool: 'bool',
+};
 
 /** Describes `x` (already expanded to [...batch, rows, cols]) as one strided batch of matrices. */
 function operand(x: Tensor, batch: Shape): MatrixOperand {
@@ -61,7 +67,7 @@ function product(a: Tensor, b: Tensor, bias: Tensor | null = null): Tensor {
   const backend = backendOf(a, b, bias);
   const av = broadcastView(a, [...batch, m, k]);
   const bv = broadcastView(b, [...batch, k, n]);
-  const out = allocTensor([...batch, m, n], 'float32', backend);
+  const out = allocTensor([...batch, m, n], a.dtype, backend);
   const aOp = operand(makeView(a, av.shape, av.strides, av.offset), batch);
   const bOp = operand(makeView(b, bv.shape, bv.strides, bv.offset), batch);
   backend.matmul(aOp, bOp, out.storage, {
@@ -105,7 +111,7 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
  * @throws `mat1 and mat2 shapes cannot be multiplied (2x5 and 3x4)` on mismatched inner sizes.
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') {
+  if (a.dtype !== b.dtype || !isFloating(a.dtype)) {
     throw new TypeError(
       `expected m1 and m2 to have the same dtype, but got: ${C_TYPE[a.dtype]} != ${C_TYPE[b.dtype]}`,
     );
@@ -176,9 +182,9 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
     input.ndim !== 2 ||
     bias.ndim !== 1 ||
     bias.shape[0] !== weight.shape[0] ||
-    input.dtype !== 'float32' ||
-    weight.dtype !== 'float32' ||
-    bias.dtype !== 'float32'
+    !isFloating(input.dtype) ||
+    weight.dtype !== input.dtype ||
+    bias.dtype !== input.dtype
   ) {
     const y = matmul(input, t(weight));
     return bias ? add(y, bias) : y;

@@ -10,6 +10,7 @@
  *   dweight = sum(dy * xhat), dbias = sum(dy).
  */
 import type { BatchNormDims, Storage } from '../backend/backend.js';
+import { isFloating } from '../dtype.js';
 import { formatShape, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { allocTensor, attach, backendOf, denseStorage } from './core.js';
@@ -32,7 +33,7 @@ export interface BatchNormOptions {
 
 /** Whether kernels can update `t` in place through its storage (dense, offset 0). */
 function ownsStorage(t: Tensor): boolean {
-  return t.offset === 0 && t.storage.length === t.numel() && t.is_contiguous() && t.dtype === 'float32';
+  return t.offset === 0 && t.storage.length === t.numel() && t.is_contiguous();
 }
 
 /**
@@ -52,8 +53,8 @@ export function batch_norm(
 ): Tensor {
   const { weight = null, bias = null, training = false, momentum = 0.1, eps = 1e-5 } = options;
   if (input.ndim < 2) throw new Error(`batch_norm: expected at least 2D input (got ${input.ndim}D input)`);
-  if (input.dtype !== 'float32')
-    throw new TypeError(`batch_norm: expected a float32 input, got ${input.dtype}`);
+  if (!isFloating(input.dtype)) throw new TypeError(`batch_norm: expected a float input, got ${input.dtype}`);
+  const dtype = input.dtype;
   const c = input.shape[1]!;
   const dims: BatchNormDims = { n: input.shape[0]!, c, s: numel(input.shape.slice(2)) };
   for (const [name, t] of [
@@ -65,10 +66,13 @@ export function batch_norm(
     if (t && t.numel() !== c) {
       throw new Error(`batch_norm: ${name} should contain ${c} elements not ${t.numel()}`);
     }
+    // the kernels read and write every statistic in the input's dtype (PyTorch's CPU check)
+    if (t && t.dtype !== dtype)
+      throw new TypeError('mixed dtype (CPU): all inputs must share same datatype.');
   }
   const backend = backendOf(input, running_mean, running_var, weight, bias);
   const x = denseStorage(input);
-  const out = allocTensor(input.shape, 'float32', backend);
+  const out = allocTensor(input.shape, dtype, backend);
   const w = weight ? denseStorage(weight) : null;
   const b = bias ? denseStorage(bias) : null;
   let mean: Tensor;
@@ -79,8 +83,8 @@ export function batch_norm(
         `Expected more than 1 value per channel when training, got input size torch.Size(${formatShape(input.shape)})`,
       );
     }
-    mean = allocTensor([c], 'float32', backend);
-    invstd = allocTensor([c], 'float32', backend);
+    mean = allocTensor([c], dtype, backend);
+    invstd = allocTensor([c], dtype, backend);
     const running = running_mean && running_var ? runningStorages(running_mean, running_var) : null;
     backend.batchNormTrain({
       x,
@@ -117,9 +121,9 @@ export function batch_norm(
   const needB = bias?.requires_grad ?? false;
   const saved = [xTensor, mean, invstd, ...(weight ? [weight] : [])];
   return attach(out, 'NativeBatchNormBackward0', [input, weight, bias], saved, (dy, [sx, sm, si, sw]) => {
-    const gx = needX ? allocTensor(sx!.shape, 'float32', backend) : null;
-    const gw = needW ? allocTensor([c], 'float32', backend) : null;
-    const gb = needB ? allocTensor([c], 'float32', backend) : null;
+    const gx = needX ? allocTensor(sx!.shape, dtype, backend) : null;
+    const gw = needW ? allocTensor([c], dtype, backend) : null;
+    const gb = needB ? allocTensor([c], dtype, backend) : null;
     backend.batchNormBackward({
       dy: denseStorage(dy),
       x: sx!.storage,

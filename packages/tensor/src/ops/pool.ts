@@ -4,6 +4,7 @@
  * PyTorch's `return_indices` gives); average pooling spreads it over the window / divisor.
  */
 import type { Pool2dGeometry } from '../backend/backend.js';
+import { isFloating } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type Pair, pair } from './conv.js';
@@ -102,7 +103,7 @@ function checkInput(x: Tensor, op: string): void {
       `${op}: Expected 3D or 4D (batch mode) tensor for input, but got: ${formatShape(x.shape)}`,
     );
   }
-  if (x.dtype !== 'float32') throw new TypeError(`${op}: expected a float32 input, got ${x.dtype}`);
+  if (!isFloating(x.dtype)) throw new TypeError(`${op}: expected a float input, got ${x.dtype}`);
 }
 
 /** Splits PyTorch's positional `stride` from the options object. */
@@ -166,12 +167,12 @@ function maxPool(input: Tensor, kernel_size: Pair, o: MaxPool2dOptions): [Tensor
     true,
   );
   const backend = input.storage.backend;
-  const out = allocTensor([g.n, g.c, g.oh, g.ow], 'float32', backend);
+  const out = allocTensor([g.n, g.c, g.oh, g.ow], input.dtype, backend);
   const indices = allocTensor([g.n, g.c, g.oh, g.ow], 'int64', backend);
   backend.maxPool2d(denseStorage(input), out.storage, indices.storage, g);
   const inShape = input.shape.slice();
   attach(out, 'MaxPool2DWithIndicesBackward0', [input], [indices], (gy, [idx]) => {
-    const gx = allocTensor(inShape, 'float32', backend);
+    const gx = allocTensor(inShape, gy.dtype, backend);
     backend.maxPool2dBackward(denseStorage(gy), denseStorage(idx!), gx.storage, g);
     return [gx];
   });
@@ -206,11 +207,11 @@ export function avg_pool2d(
     o.count_include_pad ?? true,
   );
   const backend = input.storage.backend;
-  const out = allocTensor([g.n, g.c, g.oh, g.ow], 'float32', backend);
+  const out = allocTensor([g.n, g.c, g.oh, g.ow], input.dtype, backend);
   backend.avgPool2d(denseStorage(input), out.storage, g);
   const inShape = input.shape.slice();
   return attach(out, 'AvgPool2DBackward0', [input], [], (gy) => {
-    const gx = allocTensor(inShape, 'float32', backend);
+    const gx = allocTensor(inShape, gy.dtype, backend);
     backend.avgPool2dBackward(denseStorage(gy), gx.storage, g);
     return [gx];
   });

@@ -4,13 +4,14 @@
  * `bernoulli_`, `bernoulli` (and so `dropout`'s masks). Like PyTorch, fills draw in the storage's memory order.
  */
 
-import { castScalar, parseDType } from '../dtype.js';
+import { castScalar, isFloating, parseDType } from '../dtype.js';
 import {
   checkBernoulliP,
   fillBernoulli,
   fillBernoulliProbs,
   fillNormal,
   fillUniform,
+  fillUniformDouble,
 } from '../random/distributions.js';
 import { default_generator, type Generator } from '../random/generator.js';
 import { fillRandint, randpermValues } from '../random/integers.js';
@@ -34,11 +35,14 @@ export type RandomTensorOptions = TensorOptions & GeneratorOptions;
  * memory order. A dense tensor is filled directly; other views are permuted to memory order (dims
  * sorted by stride) and filled through a scratch buffer.
  */
-function fillInMemoryOrder(t: Tensor, fill: (out: Float32Array, contiguous: boolean) => void): void {
-  if (t.dtype !== 'float32') throw new TypeError(`random fills need a float32 tensor, got ${t.dtype}`);
+function fillInMemoryOrder(
+  t: Tensor,
+  fill: (out: Float32Array | Float64Array, contiguous: boolean) => void,
+): void {
+  if (!isFloating(t.dtype)) throw new TypeError(`random fills need a float tensor, got ${t.dtype}`);
   const n = t.numel();
   if (t.is_contiguous()) {
-    const data = t.storage.data as Float32Array;
+    const data = t.storage.data as Float32Array | Float64Array;
     fill(data.subarray(t.offset, t.offset + n), true);
     return;
   }
@@ -49,30 +53,37 @@ function fillInMemoryOrder(t: Tensor, fill: (out: Float32Array, contiguous: bool
     order.map((d) => t.strides[d]!),
     t.offset,
   );
-  const scratch = allocTensor(memoryView.shape, 'float32', t.storage.backend);
-  fill((scratch.storage.data as Float32Array).subarray(0, n), false);
+  const scratch = allocTensor(memoryView.shape, t.dtype, t.storage.backend);
+  fill((scratch.storage.data as Float32Array | Float64Array).subarray(0, n), false);
   t.storage.backend.copy(scratch, memoryView);
 }
 
 /**
- * Fills `t` in place with uniform samples from [from, to), exactly as PyTorch's `uniform_`.
+ * Fills `t` in place with uniform samples from [from, to), exactly as PyTorch's `uniform_`: float32
+ * tensors from one 24-bit draw per element, float64 tensors from one 53-bit double draw (two 32-bit
+ * draws) per element.
  *
  * @example
  * ```ts
  * torch.manual_seed(0);
  * w.data.uniform_(-0.1, 0.1);
+ * torch.empty([3], { dtype: 'float64' }).uniform_(); // torch.empty(3, dtype=torch.float64).uniform_()
  * ```
  */
 export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, options: GeneratorOptions = {}): T {
   checkInplace(t);
   const gen = options.generator ?? default_generator;
-  fillInMemoryOrder(t, (out) => fillUniform(gen, out, from, to));
+  fillInMemoryOrder(t, (out) =>
+    out instanceof Float64Array ? fillUniformDouble(gen, out, from, to) : fillUniform(gen, out, from, to),
+  );
   bumpVersion(t);
   return t;
 }
 
 /**
  * Fills `t` in place with normal samples N(mean, std^2), exactly as PyTorch's `normal_`.
+ * float32 only: PyTorch's float64 normal_ uses libm's double log/sin/cos, which JS does not
+ * reproduce bit for bit, so a float64 tensor is refused (fill a float32 one and call `.double()`).
  *
  * @example
  * ```ts
@@ -81,19 +92,28 @@ export function uniform_<T extends Tensor>(t: T, from = 0, to = 1, options: Gene
  */
 export function normal_<T extends Tensor>(t: T, mean = 0, std = 1, options: GeneratorOptions = {}): T {
   checkInplace(t);
+  if (t.dtype === 'float64') {
+    // PyTorch's float64 normal_ runs libm's double log/sin/cos, which V8's Math functions do not
+    // reproduce bit for bit (torch-rng SPEC section 4b): refuse rather than give other numbers.
+    throw new TypeError(
+      "normal_ (and randn) for float64 is not supported: minidl reproduces only PyTorch's float32 normal " +
+        'stream; draw float32 and call .double() (e.g. torch.randn(shape).double())',
+    );
+  }
   const gen = options.generator ?? default_generator;
-  fillInMemoryOrder(t, (out, contiguous) => fillNormal(gen, out, mean, std, { contiguous }));
+  fillInMemoryOrder(t, (out, contiguous) => fillNormal(gen, out as Float32Array, mean, std, { contiguous }));
   bumpVersion(t);
   return t;
 }
 
 /**
- * Uniform samples in [0, 1), as `torch.rand`.
+ * Uniform samples in [0, 1), as `torch.rand` (float32, or float64 with `{ dtype: 'float64' }`).
  *
  * @example
  * ```ts
  * torch.manual_seed(0);
  * torch.rand([2, 3]);
+ * torch.rand([2], { dtype: 'float64' });
  * ```
  */
 export function rand(shape: ShapeLike, options: RandomTensorOptions = {}): Tensor {
@@ -103,7 +123,7 @@ export function rand(shape: ShapeLike, options: RandomTensorOptions = {}): Tenso
 }
 
 /**
- * Standard normal samples, as `torch.randn`.
+ * Standard normal samples, as `torch.randn` (float32 only; see {@link normal_}).
  *
  * @example
  * ```ts
@@ -125,7 +145,7 @@ export function randn(shape: ShapeLike, options: RandomTensorOptions = {}): Tens
  * ```
  */
 export function rand_like(t: Tensor, options: RandomTensorOptions = {}): Tensor {
-  return rand(t.shape, { device: t.device, ...options });
+  return rand(t.shape, { dtype: t.dtype, device: t.device, ...options });
 }
 
 /**
@@ -137,7 +157,7 @@ export function rand_like(t: Tensor, options: RandomTensorOptions = {}): Tensor 
  * ```
  */
 export function randn_like(t: Tensor, options: RandomTensorOptions = {}): Tensor {
-  return randn(t.shape, { device: t.device, ...options });
+  return randn(t.shape, { dtype: t.dtype, device: t.device, ...options });
 }
 
 /**

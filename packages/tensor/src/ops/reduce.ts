@@ -4,7 +4,7 @@
  * operand's shape.
  */
 import type { ReduceOp } from '../backend/backend.js';
-import { type DType, TYPE_NAMES } from '../dtype.js';
+import { type DType, isFloating, TYPE_NAMES } from '../dtype.js';
 import { normalizeDim, numel, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, attach, contiguousData } from './core.js';
@@ -93,6 +93,11 @@ function reduceRaw(op: ReduceOp, x: Tensor, dims: number[], keepdim: boolean, dt
   return out;
 }
 
+/** Result dtype of sum/prod: a float dtype is kept, integers and bools accumulate in int64. */
+function sumType(dtype: DType): DType {
+  return isFloating(dtype) ? dtype : 'int64';
+}
+
 /** The gradient `g` of a reduction broadcast back to the input's shape (a view, no copy). */
 function expandBack(g: Tensor, inShape: Shape, dims: number[], keepdim: boolean): Tensor {
   return expand(keepdim ? g : reshape(g, reducedShape(inShape, dims, true)), inShape);
@@ -108,7 +113,7 @@ function expandBack(g: Tensor, inShape: Shape, dims: number[], keepdim: boolean)
  */
 export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
   const dims = reductionDims(x, dim);
-  const out = reduceRaw('sum', x, dims, keepdim, x.dtype === 'float32' ? 'float32' : 'int64');
+  const out = reduceRaw('sum', x, dims, keepdim, sumType(x.dtype));
   const inShape = x.shape.slice();
   return attach(out, 'SumBackward1', [x], [], (g) => [expandBack(g, inShape, dims, keepdim)]);
 }
@@ -122,7 +127,7 @@ export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim 
  * ```
  */
 export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
-  if (x.dtype !== 'float32') {
+  if (!isFloating(x.dtype)) {
     throw new Error(
       `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${TYPE_NAMES[x.dtype]}`,
     );
@@ -142,7 +147,7 @@ export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim
  */
 export function prod(x: Tensor, dim?: number | null, keepdim = false): Tensor {
   if (x.requires_grad) throw new Error('prod() does not support gradients in minidl');
-  return reduceRaw('prod', x, reductionDims(x, dim), keepdim, x.dtype === 'float32' ? 'float32' : 'int64');
+  return reduceRaw('prod', x, reductionDims(x, dim), keepdim, sumType(x.dtype));
 }
 
 function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
@@ -317,7 +322,7 @@ export function std(x: Tensor, dim?: number | readonly number[] | null, options:
  *
  * @example
  * ```ts
- * x.ge(0).all().item(); // 1
+ * x.ge(0).all().item(); // true
  * ```
  */
 export function all(x: Tensor): Tensor {
@@ -329,7 +334,7 @@ export function all(x: Tensor): Tensor {
  *
  * @example
  * ```ts
- * x.gt(0).any().item(); // 1 if any positive
+ * x.gt(0).any().item(); // true if any positive
  * ```
  */
 export function any(x: Tensor): Tensor {

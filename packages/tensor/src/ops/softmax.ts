@@ -5,6 +5,7 @@
  * (sums along the softmax dim). log_softmax is what cross-entropy builds on.
  */
 import type { Blocks } from '../backend/backend.js';
+import { isFloating } from '../dtype.js';
 import { normalizeDim, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, attach, contiguousData, denseStorage } from './core.js';
@@ -25,19 +26,19 @@ function blocks(shape: readonly number[], d: number): Blocks {
 /** The backward of softmax/log_softmax over dim `d` given its output `y`. */
 function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
   const backend = y.storage.backend;
-  const gx = allocTensor(y.shape, 'float32', backend);
+  const gx = allocTensor(y.shape, y.dtype, backend);
   backend.softmaxBackward(denseStorage(g), denseStorage(y), gx.storage, blocks(y.shape, d), log);
   return gx;
 }
 
 function softmaxRaw(x: Tensor, d: number, log: boolean): Tensor {
-  if (x.dtype !== 'float32') throw new TypeError(`softmax(): expected a float32 tensor, got ${x.dtype}`);
+  if (!isFloating(x.dtype)) throw new TypeError(`softmax(): expected a float tensor, got ${x.dtype}`);
   const src = contiguousData(x);
-  const out = allocTensor(x.shape, 'float32', x.storage.backend);
+  const out = allocTensor(x.shape, x.dtype, x.storage.backend);
   const b = blocks(x.shape, d);
   if (src.offset !== 0) {
     // kernels take whole storages; a dense view at an offset is copied once
-    const moved = allocTensor(x.shape, 'float32', x.storage.backend);
+    const moved = allocTensor(x.shape, x.dtype, x.storage.backend);
     x.storage.backend.copy(src, moved);
     x.storage.backend.softmax(moved.storage, out.storage, b, log);
   } else {

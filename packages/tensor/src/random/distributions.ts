@@ -1,31 +1,35 @@
 /**
  * PyTorch's float32 `uniform_` and `normal_` CPU kernels, value for value (torch-rng SPEC
- * sections 3 and 4). The fills write a flat `Float32Array` in the order PyTorch draws: memory
+ * sections 3 and 4), and its float64 `uniform_` (the spec's double uniform, section 1). The fills write a flat `Float32Array` in the order PyTorch draws: memory
  * order of the tensor's storage. A caller filling a strided view fills a scratch array and scatters
  * it in storage order.
  */
 import { logPs, type SinCos, sincosPs } from './avx-mathfun.js';
 import { f32, fma32 } from './float32.js';
+import { fma64 } from './float64.js';
 import { formatCppDouble } from './format.js';
 import type { Generator } from './generator.js';
 
 const FLOAT_MAX = 3.4028234663852886e38;
 
 /**
- * Checks `uniform_`'s bounds for a float32 tensor with PyTorch's messages (`uniform_impl_`):
- * both finite in float32 range, `from <= to`, and `to - from` (in double) representable.
+ * Checks `uniform_`'s bounds for a float32 (or, with `double`, float64) tensor with PyTorch's
+ * messages (`uniform_impl_`): both finite in the dtype's range, `from <= to`, and `to - from` (in
+ * double) representable.
  */
-export function checkUniformBounds(from: number, to: number): void {
-  if (!(from >= -FLOAT_MAX && from <= FLOAT_MAX)) throw new RangeError('from is out of bounds for float');
-  if (!(to >= -FLOAT_MAX && to <= FLOAT_MAX)) throw new RangeError('to is out of bounds for float');
+export function checkUniformBounds(from: number, to: number, double = false): void {
+  const max = double ? Number.MAX_VALUE : FLOAT_MAX;
+  const [name, limit] = double ? ['double', 'Double'] : ['float', 'Float'];
+  if (!(from >= -max && from <= max)) throw new RangeError(`from is out of bounds for ${name}`);
+  if (!(to >= -max && to <= max)) throw new RangeError(`to is out of bounds for ${name}`);
   if (!(from <= to)) {
     throw new RangeError(
       `uniform_ expects to return a [from, to) range, but found from=${formatCppDouble(from)} > to=${formatCppDouble(to)}`,
     );
   }
-  if (!(to - from <= FLOAT_MAX)) {
+  if (!(to - from <= max)) {
     throw new RangeError(
-      `uniform_ expects to-from <= std::numeric_limits<Float>::max(), but found to=${formatCppDouble(to)} and from=${formatCppDouble(from)} which result in to-from to exceed the limit`,
+      `uniform_ expects to-from <= std::numeric_limits<${limit}>::max(), but found to=${formatCppDouble(to)} and from=${formatCppDouble(from)} which result in to-from to exceed the limit`,
     );
   }
 }
@@ -59,6 +63,30 @@ export function fillUniform(gen: Generator, out: Float32Array, from = 0, to = 1)
   for (let i = 0; i < out.length; i++) {
     const v = fma32(gen.uniformFloat(), range, lo);
     out[i] = v === hi ? lo : v;
+  }
+  return out;
+}
+
+/**
+ * Fills `out` with float64 uniforms in [from, to) exactly as PyTorch's `uniform_` on a float64
+ * tensor (`uniform_real_distribution<double>`): per element one double draw
+ * `x = (random64() & (2^53 - 1)) * 2^-53` (two 32-bit draws) and `fma64(x, to - from, from)` (GCC
+ * fuses this multiply-add as well); as in torch 2.x a result equal to `to` becomes `from`.
+ *
+ * @throws for bounds PyTorch rejects (see {@link checkUniformBounds}).
+ *
+ * @example
+ * ```ts
+ * manual_seed(0);
+ * fillUniformDouble(default_generator, new Float64Array(3)); // torch.rand(3, dtype=torch.float64)
+ * ```
+ */
+export function fillUniformDouble(gen: Generator, out: Float64Array, from = 0, to = 1): Float64Array {
+  checkUniformBounds(from, to, true);
+  const range = to - from;
+  for (let i = 0; i < out.length; i++) {
+    const v = fma64(gen.uniformDouble(), range, from);
+    out[i] = v === to ? from : v;
   }
   return out;
 }
@@ -156,7 +184,7 @@ export function checkBernoulliP(p: number): void {
  * fillBernoulli(default_generator, new Float32Array(4), 0.5); // torch.empty(4).bernoulli_(0.5)
  * ```
  */
-export function fillBernoulli(gen: Generator, out: Float32Array, p: number): Float32Array {
+export function fillBernoulli<A extends Float32Array | Float64Array>(gen: Generator, out: A, p: number): A {
   checkBernoulliP(p);
   for (let i = 0; i < out.length; i++) out[i] = gen.uniformDouble() < p ? 1 : 0;
   return out;

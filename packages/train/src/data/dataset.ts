@@ -38,7 +38,7 @@ export abstract class Dataset<T = unknown, B = Collated> {
 
 /** Rows of a tensor, kept as a host copy for fast gathers. */
 export interface HostRows {
-  values: Float32Array | Int32Array | Uint8Array;
+  values: Float32Array | Float64Array | Int32Array | Uint8Array;
   rowShape: number[];
   rowSize: number;
   dtype: DType;

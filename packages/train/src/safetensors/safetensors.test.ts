@@ -12,12 +12,13 @@ interface Expected {
 }
 
 describe('safetensors with tensors', () => {
-  it('round-trips float32, int64, int32 and bool tensors with metadata', () => {
+  it('round-trips float32, float64, int64, int32 and bool tensors with metadata', () => {
     const state = {
       'conv.weight': tensor([
         [1.5, -2],
         [3e-8, 4],
       ]),
+      reference: tensor(new Float64Array([0.1, 1 / 3, 1e-300])), // F64 keeps every double bit
       'bn.num_batches_tracked': tensor(7, { dtype: 'int64' }),
       idx: tensor([-3, 2147483647], { dtype: 'int32' }),
       mask: tensor([true, false, true]),
@@ -56,8 +57,9 @@ describe('safetensors with tensors', () => {
       const t = tensors[name]!;
       expect(t.shape, name).toEqual(e.shape);
       expect(t.dtype, name).toBe(e.dtype);
+      // booleans and doubles exactly; the other dtypes as the float32 values the fixture lists
       const flat =
-        t.dtype === 'bool' ? (t.reshape(-1).tolist() as boolean[]) : Array.from(t.toFloat32Array());
+        t.dtype === 'bool' || t.dtype === 'float64' ? t.reshape(-1).tolist() : Array.from(t.toFloat32Array());
       expect(flat, name).toEqual(e.values.map((v) => (typeof v === 'string' ? Number(v) : v)));
     }
   });

@@ -2,8 +2,8 @@
  * Tensors to and from safetensors files, the weights format PyTorch users exchange (the API of
  * `safetensors.torch`: `save`/`load` on bytes, `save_file`/`load_file` on paths).
  *
- * dtypes: float32 <-> F32, int64 <-> I64, int32 <-> I32, bool <-> BOOL. Reading also accepts F64,
- * F16 and BF16 (converted to float32; F64 loses precision), I8/I16/U8/U16 (as int32) and U32/U64
+ * dtypes: float32 <-> F32, float64 <-> F64, int64 <-> I64, int32 <-> I32, bool <-> BOOL. Reading also
+ * accepts F16 and BF16 (converted to float32), I8/I16/U8/U16 (as int32) and U32/U64
  * (as int64). minidl keeps int64 in 32 bits, so an I64/U64 value outside +-2^31 is an error.
  */
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
 export type TensorDict = Record<string, Tensor> | Map<string, Tensor>;
 
 /** The flat elements of a tensor as its storage's typed array (row-major copy). */
-function elements(t: Tensor): Float32Array | Int32Array | Uint8Array {
+function elements(t: Tensor): Float32Array | Float64Array | Int32Array | Uint8Array {
   const c = t.contiguous();
   return c.storage.data.slice(c.offset, c.offset + c.numel());
 }
@@ -30,6 +30,8 @@ function toRaw(name: string, t: Tensor): RawTensor {
   switch (t.dtype) {
     case 'float32':
       return { dtype: 'F32', shape, bytes: new Uint8Array(Float32Array.from(values).buffer) };
+    case 'float64':
+      return { dtype: 'F64', shape, bytes: new Uint8Array(Float64Array.from(values).buffer) };
     case 'int32':
       return { dtype: 'I32', shape, bytes: new Uint8Array(Int32Array.from(values).buffer) };
     case 'int64': {
@@ -81,7 +83,7 @@ function fromRaw(name: string, raw: RawTensor): Tensor {
       t = tensor(typed(bytes, Float32Array));
       break;
     case 'F64':
-      t = tensor(Float32Array.from(typed(bytes, Float64Array)));
+      t = tensor(typed(bytes, Float64Array));
       break;
     case 'F16':
       t = tensor(Float32Array.from(typed(bytes, Uint16Array), halfToFloat));
