@@ -138,10 +138,17 @@ export interface AdamOptions {
 export type ConvAlgorithm = 'winograd' | 'implicit-gemm' | 'im2col';
 
 /**
- * Fewest input and output channels for Winograd. Its transforms cost O(C) per tile against the GEMMs'
- * O(Ci*Co), so with few channels (the tutorial's conv1 has Ci = 1) the implicit GEMM is faster.
+ * Whether Winograd F(2x2, 3x3) beats the implicit GEMM on a supported geometry (measured on 2 cores,
+ * batch 32-64). Its GEMMs do 16 products per 2x2 tile over ceil(OH/2) x (ceil(OW/2) + 1) tiles (one
+ * junk tile per tile row, see assembly/winograd.ts) where the implicit GEMM does 9 per output; that
+ * ratio is 0.48 at 28x28, 0.51 at 14x14 and 0.73 at 7x7, where Winograd loses. Its transforms cost
+ * O(Ci + Co) per tile against the GEMMs' O(Ci*Co): at 8x8 channels the two paths tie, from 8x16 on
+ * Winograd wins (by ~20% at 16x16 and beyond).
  */
-const WINOGRAD_MIN_CHANNELS = 8;
+function winogradPays(g: Conv2dGeometry): boolean {
+  const tiles = Math.ceil(g.OH / 2) * (Math.ceil(g.OW / 2) + 1);
+  return Math.min(g.Ci, g.Co) >= 8 && g.Ci * g.Co >= 128 && 16 * tiles <= 0.7 * 9 * g.OH * g.OW;
+}
 
 /** Kernels that may run on worker threads (the pool is created with this list). */
 export type ParallelExport =
@@ -221,10 +228,11 @@ export class Kernels {
   /** Upper bound set by {@link Kernels.set_num_threads}; the pool's workers beyond it stay idle. */
   private threadLimit = Number.POSITIVE_INFINITY;
   /**
-   * @internal Whether stride-1 3x3 convolutions may use Winograd F(2x2, 3x3) (default true). Set it to
-   * false to force the implicit GEMM, to cross-check or benchmark the two paths.
+   * @internal When stride-1 3x3 convolutions (dilation 1, one group) use Winograd F(2x2, 3x3):
+   * `'auto'` (default) where it is measured to be faster, `'always'` on every such geometry, `'never'`
+   * (the implicit GEMM). For tests and benchmarks that cross-check or compare the two paths.
    */
-  winograd = true;
+  winograd: 'auto' | 'always' | 'never' = 'auto';
 
   /** @internal use loadKernels()/loadKernelsAsync() */
   constructor(
@@ -620,15 +628,9 @@ export class Kernels {
 
   private forwardAlgorithm(g: Conv2dGeometry): ConvAlgorithm {
     if (g.sh !== 1 || g.sw !== 1) return 'im2col';
+    const supported = g.KH === 3 && g.KW === 3 && g.dh === 1 && g.dw === 1 && g.groups === 1;
     const winograd =
-      this.winograd &&
-      g.KH === 3 &&
-      g.KW === 3 &&
-      g.dh === 1 &&
-      g.dw === 1 &&
-      g.groups === 1 &&
-      g.Ci >= WINOGRAD_MIN_CHANNELS &&
-      g.Co >= WINOGRAD_MIN_CHANNELS;
+      supported && (this.winograd === 'always' || (this.winograd === 'auto' && winogradPays(g)));
     return winograd ? 'winograd' : 'implicit-gemm';
   }
 

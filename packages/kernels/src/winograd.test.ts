@@ -12,6 +12,9 @@ let k2: Kernels;
 beforeAll(() => {
   k1 = loadKernels({ threads: 1 });
   k2 = loadKernels({ threads: 2 });
+  // These shapes are too small for Winograd to pay; force it to test its edge cases.
+  k1.winograd = 'always';
+  k2.winograd = 'always';
 });
 afterAll(() => {
   k2.dispose();
@@ -52,6 +55,8 @@ function run(k: Kernels, c: Case, seed: number, bias: boolean, relu: boolean) {
 
 describe('Winograd F(2x2, 3x3) convolution', () => {
   it('is the algorithm of all three passes of the tutorial CNN conv2 and conv3', () => {
+    const k = loadKernels({ threads: 1 });
+    expect(k.winograd).toBe('auto');
     for (const N of [16, 64, 256]) {
       for (const [x, w] of [
         [
@@ -64,13 +69,16 @@ describe('Winograd F(2x2, 3x3) convolution', () => {
         ],
       ]) {
         for (const pass of ['forward', 'input_grad', 'weight_grad'] as const) {
-          expect(k2.convAlgorithm(pass, x!, w!, { padding: 1 }), `${pass} ${x}`).toBe('winograd');
+          expect(k.convAlgorithm(pass, x!, w!, { padding: 1 }), `${pass} ${x}`).toBe('winograd');
         }
       }
     }
-    // conv1 (one input channel) keeps the implicit GEMM; strided convs the im2col path.
-    expect(k2.convAlgorithm('forward', [64, 1, 28, 28], [16, 1, 3, 3], { padding: 1 })).toBe('implicit-gemm');
-    expect(k2.convAlgorithm('forward', [1, 16, 9, 9], [16, 16, 3, 3], { stride: 2 })).toBe('im2col');
+    // conv1 (one input channel) and 7x7 images (too many partly used tiles) keep the implicit GEMM;
+    // strided convs take the im2col path.
+    expect(k.convAlgorithm('forward', [64, 1, 28, 28], [16, 1, 3, 3], { padding: 1 })).toBe('implicit-gemm');
+    expect(k.convAlgorithm('forward', [64, 32, 7, 7], [32, 32, 3, 3], { padding: 1 })).toBe('implicit-gemm');
+    expect(k.convAlgorithm('forward', [1, 16, 9, 9], [16, 16, 3, 3], { stride: 2 })).toBe('im2col');
+    expect(k.convAlgorithm('forward', [1, 16, 9, 9], [16, 16, 3, 3], { dilation: 2 })).toBe('implicit-gemm');
   });
 
   it('forward (with bias and ReLU), input and weight gradients match the definition', () => {
@@ -138,8 +146,9 @@ describe('Winograd F(2x2, 3x3) convolution', () => {
   it('agrees with the implicit GEMM when Winograd is switched off', () => {
     const c = CASES[3]!;
     const k = loadKernels({ threads: 1 });
+    k.winograd = 'always';
     const a = run(k, c, 3, true, false);
-    k.winograd = false;
+    k.winograd = 'never';
     expect(k.convAlgorithm('forward', c.x, c.w, c.o)).toBe('implicit-gemm');
     const b = run(k, c, 3, true, false);
     expectClose(a.y, b.y, 1e-5, 2e-5, 'forward');
