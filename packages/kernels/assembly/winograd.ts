@@ -219,34 +219,45 @@ export function gradTiles4(e0: usize, e1: usize, f: i32, dst: usize, ps: usize):
   gradRow(f32x4.neg(y10), f32x4.neg(y11), dst + 3 * row, ps);
 }
 
-// ---- weight transforms (scalar: once per call, 144 products per 3x3 kernel) ----
+// ---- weight transforms (scalar, once per call) ----
 
-/** G[i][k] of F(2, 3). */
-function gCoef(i: i32, k: i32): f32 {
-  if (i === 0) return k === 0 ? 1 : 0;
-  if (i === 3) return k === 2 ? 1 : 0;
-  return i === 2 && k === 1 ? -0.5 : 0.5;
+/** G (a, b, c)^T = (a, (a + b + c)/2, (a - b + c)/2, c), stored at dst + k*stride bytes. */
+function gStore(a: f32, b: f32, c: f32, dst: usize, stride: usize): void {
+  const h: f32 = 0.5;
+  store<f32>(dst, a);
+  store<f32>(dst + stride, h * (a + b + c));
+  store<f32>(dst + 2 * stride, h * (a - b + c));
+  store<f32>(dst + 3 * stride, c);
+}
+
+/** G^T (a, b, c, e)^T = (a + (b + c)/2, (b - c)/2, (b + c)/2 + e), stored at dst + k*stride bytes. */
+function gtStore(a: f32, b: f32, c: f32, e: f32, dst: usize, stride: usize): void {
+  const h: f32 = 0.5;
+  store<f32>(dst, a + h * (b + c));
+  store<f32>(dst + stride, h * (b - c));
+  store<f32>(dst + 2 * stride, h * (b + c) + e);
 }
 
 /**
  * U = G g G^T for every (co, ci), written as 16 GEMM A operands U_p[co][ci] (rows of Ci floats, plus
- * a zero row when Co is odd), U_p at u + p*CoP*Ci floats.
+ * a zero row when Co is odd), U_p at u + p*CoP*Ci floats. tmp: 12 floats of scratch for G g.
  */
-function transformWeights(w: usize, Co: i32, Ci: i32, u: usize): void {
+function transformWeights(w: usize, Co: i32, Ci: i32, u: usize, tmp: usize): void {
   const CoP = (Co + 1) & ~1;
-  memory.fill(u, 0, (<usize>(16 * CoP * Ci)) << 2);
+  const ps = (<usize>(CoP * Ci)) << 2;
+  memory.fill(u, 0, 16 * ps);
   for (let co = 0; co < Co; co++) {
     for (let ci = 0; ci < Ci; ci++) {
       const g = at(w, (co * Ci + ci) * 9);
+      // Columns of g through G: (G g)[i][k] at tmp[3i + k].
+      for (let k = 0; k < 3; k++) {
+        gStore(load<f32>(at(g, k)), load<f32>(at(g, 3 + k)), load<f32>(at(g, 6 + k)), at(tmp, k), 12);
+      }
+      // Rows of G g through G: U[i][j] = point p = 4i + j.
       const dst = at(u, co * Ci + ci);
-      for (let p = 0; p < 16; p++) {
-        const i = p >> 2;
-        const j = p & 3;
-        let s: f32 = 0;
-        for (let kh = 0; kh < 3; kh++) {
-          for (let kw = 0; kw < 3; kw++) s += gCoef(i, kh) * gCoef(j, kw) * load<f32>(at(g, kh * 3 + kw));
-        }
-        store<f32>(at(dst, p * CoP * Ci), s);
+      for (let i = 0; i < 4; i++) {
+        const r = at(tmp, 3 * i);
+        gStore(load<f32>(r), load<f32>(r, 4), load<f32>(r, 8), dst + 4 * i * ps, ps);
       }
     }
   }
@@ -471,11 +482,11 @@ export function conv2dForwardWinograd(
   const oph = fwdO(ws, d);
   const vs = fwdVStride(d);
   const ms = fwdMStride(d);
-  transformWeights(w, Co, Ci, u);
+  transformWeights(w, Co, Ci, u, v);
   // Zero padding of the phase planes, and finite values in the unused columns of a block's last panel
   // (GEMM columns are independent, and those tiles' outputs are never read, but NaN garbage would be).
   memory.fill(xph, 0, (<usize>(NB * XI)) << 2);
-  memory.fill(v, 0, (<usize>(16 * vs)) << 2);
+  memory.fill(v, 0, (<usize>(16 * vs)) << 2); // after transformWeights, which borrowed it as scratch
   for (let b0 = n0; b0 < n1; b0 += NB) {
     const nb = min(NB, n1 - b0);
     for (let j = 0; j < nb; j++) inputToPhases(at(x, (b0 + j) * Ci * H * W), d, at(xph, j * XI));
@@ -574,8 +585,8 @@ export function conv2dWeightGradWinograd(x: usize, dy: usize, d: usize, n0: i32,
 }
 
 /**
- * dw[co, ci] = beta*dw + G^T (sum of the `count` partials dU[co, ci]) G, the partials `stride` bytes
- * apart from `first`: dg[kh][kw] = sum_{i,j} G[i][kh] G[j][kw] dU[i][j].
+ * dw[co, ci] = beta*dw + G^T D G with D = the sum of the `count` partials dU[co, ci] (4x4), the
+ * partials `stride` bytes apart from `first`. tmp: 48 floats of scratch.
  */
 export function conv2dWeightGradWinogradFold(
   dw: usize,
@@ -584,27 +595,36 @@ export function conv2dWeightGradWinogradFold(
   first: usize,
   stride: usize,
   count: i32,
+  tmp: usize,
 ): void {
   const Ci = field(d, D_CI);
   const Co = field(d, D_CO);
   const CoP16 = roundUp(Co, NR);
+  const sum = tmp; // D, 16 floats
+  const half = at(tmp, 16); // G^T D, 12 floats
+  const dg = at(tmp, 32); // G^T D G, 9 floats
   for (let co = 0; co < Co; co++) {
     for (let ci = 0; ci < Ci; ci++) {
+      for (let p = 0; p < 16; p++) {
+        let s: f32 = 0;
+        for (let t = 0; t < count; t++)
+          s += load<f32>(at(first + <usize>t * stride, (p * Ci + ci) * CoP16 + co));
+        store<f32>(at(sum, p), s);
+      }
+      // Columns of D through G^T: (G^T D)[k][j] at half[4k + j].
+      for (let j = 0; j < 4; j++) {
+        const c = at(sum, j);
+        gtStore(load<f32>(c), load<f32>(c, 16), load<f32>(c, 32), load<f32>(c, 48), at(half, j), 16);
+      }
+      // Rows of G^T D through G^T (i.e. times G on the right): dg[k][l] at dg[3k + l].
+      for (let k = 0; k < 3; k++) {
+        const r = at(half, 4 * k);
+        gtStore(load<f32>(r), load<f32>(r, 4), load<f32>(r, 8), load<f32>(r, 12), at(dg, 3 * k), 4);
+      }
       const o = at(dw, (co * Ci + ci) * 9);
-      for (let kh = 0; kh < 3; kh++) {
-        for (let kw = 0; kw < 3; kw++) {
-          let s: f32 = 0;
-          for (let p = 0; p < 16; p++) {
-            const c = gCoef(p >> 2, kh) * gCoef(p & 3, kw);
-            if (c === 0) continue;
-            let du: f32 = 0;
-            for (let t = 0; t < count; t++)
-              du += load<f32>(at(first + <usize>t * stride, (p * Ci + ci) * CoP16 + co));
-            s += c * du;
-          }
-          const q = at(o, kh * 3 + kw);
-          store<f32>(q, beta === 0 ? s : beta * load<f32>(q) + s);
-        }
+      for (let q = 0; q < 9; q++) {
+        const s = load<f32>(at(dg, q));
+        store<f32>(at(o, q), beta === 0 ? s : beta * load<f32>(at(o, q)) + s);
       }
     }
   }

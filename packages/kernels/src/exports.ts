@@ -263,5 +263,6 @@ export interface KernelExports {
     first: number,
     stride: number,
     count: number,
+    tmp: number,
   ): void;
 }

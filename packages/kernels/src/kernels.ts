@@ -757,7 +757,8 @@ export class Kernels {
           'conv2dWeightGradWinograd',
         );
         const first = this.exports.winogradWeightGradPartial(this.desc, ws(0));
-        this.exports.conv2dWeightGradWinogradFold(dw, this.desc, beta, first, stride, used);
+        // Thread 0's workspace starts with its input phase planes, free once the threads are done.
+        this.exports.conv2dWeightGradWinogradFold(dw, this.desc, beta, first, stride, used, ws(0));
       });
       return g;
     }
