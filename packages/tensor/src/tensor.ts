@@ -690,15 +690,15 @@ export class Tensor {
   }
   /** this *= other, in place. */
   mul_(other: Operand): this {
-    return inplace.binary_(this, 'mul', other, 1, () => ew.mul(this, other), 'mul_');
+    return inplace.binary_(this, 'mul', other, 1, () => ew.mul(inplace.original(this, other), other), 'mul_');
   }
   /** this /= other, in place. */
   div_(other: Operand): this {
-    return inplace.binary_(this, 'div', other, 1, () => ew.div(this, other), 'div_');
+    return inplace.binary_(this, 'div', other, 1, () => ew.div(inplace.original(this, other), other), 'div_');
   }
   /** this **= exponent, in place. */
   pow_(exponent: Operand): this {
-    return inplace.assign_(this, ew.pow(this, exponent), 'pow_');
+    return inplace.assign_(this, ew.pow(inplace.original(this, exponent), exponent), 'pow_');
   }
   /** Square root, in place. */
   sqrt_(): this {
@@ -718,7 +718,7 @@ export class Tensor {
   }
   /** Clamps into [min, max], in place. */
   clamp_(min?: number | null, max?: number | null): this {
-    return inplace.assign_(this, ew.clamp(this, min, max), 'clamp_');
+    return inplace.assign_(this, ew.clamp(inplace.original(this), min, max), 'clamp_');
   }
   /** this += value * t1 * t2 (PyTorch's `addcmul_`, used by optimizers). */
   addcmul_(tensor1: Tensor, tensor2: Tensor, options?: { value?: number }): this {

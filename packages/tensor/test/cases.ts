@@ -195,4 +195,28 @@ export const GRAD_CASES: GradCase[] = [
   ['squeeze/unsqueeze', (dt) => [(x) => x!.unsqueeze(0).squeeze(2).mul(x!.sum()), [leaf(dt, [3, 1], 73)]]],
   ['clone/contiguous', (dt) => [(x) => x!.t().contiguous().clone(), [leaf(dt, [2, 3], 74)]]],
   ['dropout', (dt) => [(x) => torch.dropout(x!, 0.3, true), [leaf(dt, [10], 75)]]],
+  ['sub scalar', (dt) => [(a) => a!.sub(0.5, { alpha: 2 }), [leaf(dt, [4], 79)]]],
+  ['min all', (dt) => [(a) => a!.min(), [leaf(dt, [3, 4], 80)]]],
+  [
+    'sign/floor/ceil/round (zero gradients)',
+    // values at least 0.1 from the integers and half-integers where these step
+    (dt) => [
+      (a) => a!.sign().add(a!.floor()).add(a!.ceil()).add(a!.round()).add(a!),
+      [leaf(dt, [6], 81, 0.1, 0.4)],
+    ],
+  ],
+  ['cat', (dt) => [(a, b) => torch.cat([a!, b!], 1), [leaf(dt, [2, 3], 82), leaf(dt, [2, 2], 83)]]],
+  ['stack', (dt) => [(a, b) => torch.stack([a!, b!], 1), [leaf(dt, [2, 3], 84), leaf(dt, [2, 3], 85)]]],
+  ['to another backend and back', (dt) => [(a) => a!.to('js').exp().to(a!.device), [leaf(dt, [4], 86)]]],
+  [
+    'in-place ops on a non-leaf',
+    (dt) => [
+      (a, b) => {
+        const y = a!.mul(1);
+        y.add_(b!, { alpha: 2 }).mul_(b!).div_(b!.add(3)).pow_(2).sub_(a!).clamp_(-10, 10);
+        return y;
+      },
+      [leaf(dt, [5], 87), leaf(dt, [5], 88)],
+    ],
+  ],
 ];

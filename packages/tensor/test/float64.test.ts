@@ -184,6 +184,8 @@ describe('autograd in float64 and across dtypes', () => {
       e.conv2d_double_bias_float,
     );
     expect(() => torch.batch_norm(x64, torch.zeros([3]), torch.ones([3]))).toThrow(e.batch_norm_mixed);
+    expect(() => torch.linear(x64, torch.ones([4, 3]))).toThrow(e.linear_double_float);
+    expect(() => torch.linear(x64, torch.ones([4, 3]), torch.ones([4]))).toThrow(e.linear_bias_double_float);
   });
 });
 

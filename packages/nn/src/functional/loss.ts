@@ -82,8 +82,9 @@ function targetWeights(
   ignoreIndex: number,
   device: BackendName,
 ): { index: Tensor; weights: Tensor; total: number; counted: Tensor } {
-  if (target.dtype === 'float32' || target.dtype === 'bool') {
-    throw new Error(`expected scalar type Long but found ${target.dtype === 'bool' ? 'Bool' : 'Float'}`);
+  if (target.dtype === 'float32' || target.dtype === 'float64' || target.dtype === 'bool') {
+    const found = { float32: 'Float', float64: 'Double', bool: 'Bool' }[target.dtype];
+    throw new Error(`expected scalar type Long but found ${found}`);
   }
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== classes)) {
     throw new Error(
@@ -183,7 +184,9 @@ export function cross_entropy(
     throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${smoothing}`);
   }
   const sameShape = input.ndim === target.ndim && input.shape.every((s, i) => s === target.shape[i]);
-  if (sameShape && target.dtype === 'float32') return probabilityCrossEntropy(input, target, options);
+  if (sameShape && (target.dtype === 'float32' || target.dtype === 'float64')) {
+    return probabilityCrossEntropy(input, target, options);
+  }
 
   const classDim = input.ndim === 1 ? 0 : 1;
   const logp = torch.log_softmax(input, classDim);

@@ -8,6 +8,7 @@ import { castScalar, isFloating, promoteTypes, TYPE_NAMES } from '../dtype.js';
 import { broadcastShapes, formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, backendOf, broadcastView, needsGrad } from './core.js';
+import { clone } from './views.js';
 
 /** Throws PyTorch's errors for in-place writes autograd cannot allow. */
 export function checkInplace(self: Tensor): void {
@@ -88,6 +89,17 @@ export function assign_<T extends Tensor>(self: T, result: Tensor, name: string)
   bumpVersion(self);
   if (result.grad_fn !== null) adoptHistory(self, result, name);
   return self;
+}
+
+/**
+ * `self` as an in-place op's out-of-place computation should read it: when autograd records the op,
+ * a (differentiable) copy, so that writing the result into `self` does not change a value the
+ * op's backward saved (`x.mul_(y)` needs the old x for y's gradient; PyTorch saves the original
+ * self for in-place ops too). Otherwise `self` itself.
+ */
+export function original(self: Tensor, ...operands: (Tensor | number | boolean)[]): Tensor {
+  const tensors = operands.filter((o): o is Tensor => typeof o === 'object');
+  return needsGrad(self, ...tensors) ? clone(self) : self;
 }
 
 /** Makes `self` (just overwritten with `result`'s values) continue `result`'s autograd history. */

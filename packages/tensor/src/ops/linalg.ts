@@ -3,7 +3,7 @@
  * dims broadcast) and their gradients. Transposed operands reach the kernel as strides, not copies.
  */
 import type { MatrixOperand } from '../backend/backend.js';
-import { type DType, isFloating } from '../dtype.js';
+import { type DType, isFloating, TYPE_NAMES } from '../dtype.js';
 import { broadcastShapes, formatShape, numel, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, attach, backendOf, broadcastView, contiguousData, denseStorage } from './core.js';
@@ -177,6 +177,12 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
  */
 export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
   if (weight.ndim !== 2) throw new Error(`linear(): weight must be 2-D, got ${formatShape(weight.shape)}`);
+  if (bias && input.dtype !== weight.dtype) {
+    // with a bias F.linear is addmm, whose message this is (without one, matmul's below)
+    throw new TypeError(
+      `mat1 and mat2 must have the same dtype, but got ${TYPE_NAMES[input.dtype]} and ${TYPE_NAMES[weight.dtype]}`,
+    );
+  }
   if (
     !bias ||
     input.ndim !== 2 ||
