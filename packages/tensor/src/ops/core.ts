@@ -79,7 +79,7 @@ export function attach(
 ): Tensor {
   if (!needsGrad(...inputs)) return out;
   const next = inputs.map((t) => (t?.requires_grad ? gradEdge(t) : null));
-  const dtypes = inputs.map((t) => t?.dtype);
+  const dtypes = inputs.map((t) => (t?.requires_grad ? t.dtype : undefined));
   const node = new FunctionNode(name, next, saved, (g, s) =>
     backward(g, s).map((gi, i) => (gi && dtypes[i] !== undefined ? castGrad(gi, dtypes[i]) : gi)),
   );
