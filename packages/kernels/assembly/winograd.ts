@@ -10,7 +10,10 @@
 // The weight gradient follows from the chain rule through the same bilinear form:
 //   dL/dM = A dY A^T (4x4 from the 2x2 output gradient), dL/dU_p = sum_tiles (dL/dM)_p V_p,
 //   dg = G^T (dL/dU) G,
-// i.e. per point a GEMM dU_p[ci, co] = V_p[ci, tile] (A dY A^T)_p[tile, co] with the tiles as its depth.
+// i.e. per point a GEMM dU_p^T[ci, co] = V_p[ci, tile] (A dY A^T)_p[tile, co] with the tiles as its
+// depth. Tiles reaching past the output (odd OH or OW) have a zero dY there, so they add nothing, and
+// the zero padding of d is the conv's own padding: the result equals the direct conv's exactly in real
+// arithmetic; in float32 it differs by rounding (within a few ulps of the sums, measured).
 // The input gradient is the forward conv of dy with the flipped, channel-transposed weight (src/kernels.ts
 // sets it up), so it runs through the forward kernel.
 //

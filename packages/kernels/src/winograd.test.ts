@@ -32,6 +32,8 @@ const CASES: Case[] = [
   { x: [2, 13, 9, 5], w: [17, 13, 3, 3], o: { padding: 2 } }, // input grad: padding 0
   { x: [3, 8, 11, 13], w: [35, 8, 3, 3], o: { padding: [1, 0] } },
   { x: [1, 16, 4, 4], w: [32, 16, 3, 3], o: { padding: 1 } },
+  { x: [2, 8, 1, 3], w: [9, 8, 3, 3], o: { padding: 1 } }, // one output row
+  { x: [1, 9, 3, 3], w: [8, 9, 3, 3], o: { padding: 0 } }, // one output
 ];
 
 function run(k: Kernels, c: Case, seed: number, bias: boolean, relu: boolean) {
