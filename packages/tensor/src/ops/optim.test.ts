@@ -48,7 +48,8 @@ function adamReference(
     const diff = f(d - m[i]!);
     m[i] = w1 < 0.5 ? f(w1 * diff + m[i]!) : f(d - diff * f(1 - w1));
     v[i] = f(f(w2 * d) * d + f(v[i]! * b2));
-    const second = o.amsgrad ? (vmax[i] = Math.max(vmax[i]!, v[i]!)) : v[i]!;
+    if (o.amsgrad) vmax[i] = Math.max(vmax[i]!, v[i]!);
+    const second = o.amsgrad ? vmax[i]! : v[i]!;
     p[i] = f(p[i]! + f(f(negStep * m[i]!) / f(f(f(Math.sqrt(second)) / bc2) + eps)));
   }
 }
@@ -119,6 +120,27 @@ describe('sgd_step_', () => {
     }
   }
 
+  it('float64 parameters step in double precision (host loop on every backend)', () => {
+    const n = 9;
+    const p = values(n, 3);
+    const g = values(n, 4);
+    const param = torch.tensor(new Float64Array(p));
+    const [m, v] = [torch.zeros([n], { dtype: 'float64' }), torch.zeros([n], { dtype: 'float64' })];
+    torch.adam_step_(param, torch.tensor(new Float64Array(g)), m, v, null, { lr: 0.1, step: 1 });
+    // step 1 of Adam moves every weight by lr * g / (|g| + eps') in exact arithmetic
+    const got = param.tolist() as number[];
+    for (let i = 0; i < n; i++) {
+      const exact = p[i]! - (0.1 * g[i]!) / (Math.abs(g[i]!) + 1e-8);
+      expect(Math.abs(got[i]! - exact)).toBeLessThan(1e-15);
+    }
+    const w = torch.tensor(new Float64Array([0.1, 0.2]));
+    torch.sgd_step_(w, torch.tensor(new Float64Array([1, 1])), null, { lr: 0.01 });
+    expect(w.tolist()).toEqual([0.1 - 0.01, 0.2 - 0.01]);
+    expect(() => torch.sgd_step_(w, torch.ones([2]), null, { lr: 1 })).toThrow(
+      'grad must be float64 like the parameter, got float32',
+    );
+  });
+
   it('writes in place and bumps the version counters, so autograd sees the change', () => {
     const w = torch.ones([4], { requires_grad: true });
     const y = w.mul(w).sum();
@@ -143,7 +165,7 @@ describe('sgd_step_', () => {
       'grad must be contiguous; call .contiguous()',
     );
     expect(() => torch.sgd_step_(w, torch.ones([2, 3], { dtype: 'int64' }), null, { lr: 1 })).toThrow(
-      'grad must be float32, got int64',
+      'grad must be float32 like the parameter, got int64',
     );
     expect(() =>
       torch.adam_step_(w, g, torch.zeros([5]), torch.zeros([2, 3]), null, { lr: 1, step: 1 }),

@@ -5,64 +5,150 @@
  * wasm backend one SIMD kernel call on the tensors' own storage. `@minidl/train`'s `optim.SGD`,
  * `Adam` and `AdamW` run on them.
  *
- * Rounding: every tensor op of PyTorch's single-tensor update rounds to float32, and the
- * multiply-adds (`add_(x, alpha)`, `addcmul_`, `lerp_`) are fused in its x86 CPU kernels. The
- * product of two floats is exact in a double, so `Math.fround(b * c + a)` gives the fused value.
+ * Rounding: every tensor op of PyTorch's single-tensor update rounds to the parameter's dtype, and
+ * the multiply-adds (`add_(x, alpha)`, `addcmul_`, `lerp_`) are fused in its x86 CPU kernels. For
+ * float32 the product of two floats is exact in a double, so `Math.fround(b * c + a)` is the fused
+ * value; for float64 it is an emulated fma. The wasm kernels cover float32; float64 parameters run
+ * the host loops below on every backend.
  */
 import type { AdamStepOptions, SgdStepOptions } from '../backend/backend.js';
+import { fma64 } from '../random/float64.js';
 import type { Tensor } from '../tensor.js';
 import { backendOf } from './core.js';
 import { bumpVersion, checkInplace } from './inplace.js';
 
 export type { AdamStepOptions, SgdStepOptions };
 
+/** Arithmetic in a parameter's precision: rounding of one op, and a fused multiply-add `b * c + a`. */
+interface Precision {
+  round(x: number): number;
+  fused(a: number, b: number, c: number): number;
+}
+
+const FLOAT32: Precision = {
+  round: Math.fround,
+  fused: (a, b, c) => Math.fround(b * c + a),
+};
+
+const FLOAT64: Precision = {
+  round: (x) => x,
+  fused: (a, b, c) => fma64(b, c, a),
+};
+
+type Elements = Float32Array | Float64Array;
+
 /**
- * One SGD step on flat float32 arrays, in torch/optim/sgd.py's operation order and rounding (each
- * `add_(x, alpha=a)` one fused multiply-add, `fround(x * a + self)`):
+ * One SGD step on flat arrays, in torch/optim/sgd.py's operation order and rounding:
  *
  *   g = maximize ? -grad : grad;  g += weight_decay p;
  *   buf = first ? g : (momentum buf) + (1 - dampening) g;  g = nesterov ? g + momentum buf : buf;
  *   p += -lr g
  */
-function sgdStepHost(p: Float32Array, grad: Float32Array, buf: Float32Array | null, o: SgdStepOptions): void {
-  const f32 = Math.fround;
-  const negLr = f32(-o.lr);
-  const momentum = f32(o.momentum ?? 0);
-  const damp = f32(1 - (o.dampening ?? 0));
-  const wd = f32(o.weight_decay ?? 0);
+function sgdStepHost(
+  p: Elements,
+  grad: Elements,
+  buf: Elements | null,
+  o: SgdStepOptions,
+  x: Precision,
+): void {
+  const negLr = x.round(-o.lr);
+  const momentum = x.round(o.momentum ?? 0);
+  const damp = x.round(1 - (o.dampening ?? 0));
+  const wd = x.round(o.weight_decay ?? 0);
   const { nesterov = false, maximize = false, first = false } = o;
   for (let i = 0; i < p.length; i++) {
     let d = maximize ? -grad[i]! : grad[i]!;
-    if (wd !== 0) d = f32(p[i]! * wd + d);
+    if (wd !== 0) d = x.fused(d, p[i]!, wd);
     if (buf !== null && momentum !== 0) {
-      const b = first ? d : f32(d * damp + f32(buf[i]! * momentum));
+      const b = first ? d : x.fused(x.round(buf[i]! * momentum), d, damp);
       buf[i] = b;
-      d = nesterov ? f32(b * momentum + d) : b;
+      d = nesterov ? x.fused(d, b, momentum) : b;
     }
-    p[i] = f32(d * negLr + p[i]!);
+    p[i] = x.fused(p[i]!, d, negLr);
   }
 }
 
-/** Checks that an operand of fused op `op` is a dense float32 tensor of the parameter's `n` elements. */
-function requireDenseFloat(op: string, t: Tensor, role: string, n: number): void {
-  if (t.dtype !== 'float32') throw new TypeError(`${op}: ${role} must be float32, got ${t.dtype}`);
+/**
+ * One Adam step on flat arrays, in torch/optim/adam.py's operation order and rounding:
+ *   g = maximize ? -grad : grad;  AdamW: p = p (1 - lr wd);  Adam: g = g + wd p;
+ *   m.lerp_(g, 1 - beta1);  v = (v beta2).addcmul_(g, g, value=1 - beta2);
+ *   denom = sqrt(amsgrad ? vmax = max(vmax, v) : v) / sqrt(1 - beta2^t) + eps;
+ *   p.addcdiv_(m, denom, value=-lr / (1 - beta1^t))
+ * with the scalars computed in double as Python does and entering the kernels in the parameter's
+ * dtype. ATen's lerp is m + w (g - m) for w < 0.5, else g - (g - m)(1 - w), which is exact at w = 1.
+ */
+function adamStepHost(
+  p: Elements,
+  grad: Elements,
+  m: Elements,
+  v: Elements,
+  vmax: Elements | null,
+  o: AdamStepOptions,
+  x: Precision,
+): void {
+  const r = x.round;
+  const [beta1, beta2] = o.betas ?? [0.9, 0.999];
+  const weightDecay = o.weight_decay ?? 0;
+  const { amsgrad = false, maximize = false, decoupled_weight_decay: decoupled = false, step } = o;
+  const decay = r(1 - o.lr * weightDecay);
+  const wd = r(weightDecay);
+  const w1 = r(1 - beta1);
+  const [b2, w2, eps] = [r(beta2), r(1 - beta2), r(o.eps ?? 1e-8)];
+  const negStep = r(-o.lr / (1 - beta1 ** step));
+  const bc2Sqrt = r(Math.sqrt(1 - beta2 ** step));
+  for (let i = 0; i < p.length; i++) {
+    let d = maximize ? -grad[i]! : grad[i]!;
+    if (wd !== 0) {
+      if (decoupled) p[i] = r(p[i]! * decay);
+      else d = x.fused(d, p[i]!, wd);
+    }
+    const diff = r(d - m[i]!);
+    m[i] = w1 < 0.5 ? x.fused(m[i]!, w1, diff) : x.fused(d, -diff, r(1 - w1));
+    v[i] = x.fused(r(v[i]! * b2), r(w2 * d), d);
+    let second = v[i]!;
+    if (vmax !== null && amsgrad) {
+      vmax[i] = Math.max(vmax[i]!, second);
+      second = vmax[i]!;
+    }
+    const denom = r(r(r(Math.sqrt(second)) / bc2Sqrt) + eps);
+    p[i] = r(p[i]! + r(r(negStep * m[i]!) / denom));
+  }
+}
+
+/** Checks that operand `t` of fused op `op` is a dense tensor of the parameter's dtype and size. */
+function requireLikeParam(op: string, t: Tensor, role: string, param: Tensor): void {
+  if (t.dtype !== param.dtype)
+    throw new TypeError(`${op}: ${role} must be ${param.dtype} like the parameter, got ${t.dtype}`);
   if (!t.is_contiguous()) throw new TypeError(`${op}: ${role} must be contiguous; call .contiguous() first`);
-  if (t.numel() !== n) {
-    throw new RangeError(`${op}: ${role} has ${t.numel()} elements, the parameter has ${n}`);
+  if (t.numel() !== param.numel()) {
+    throw new RangeError(`${op}: ${role} has ${t.numel()} elements, the parameter has ${param.numel()}`);
   }
 }
 
-/** The float32 elements of a dense tensor, as a view of its storage. */
-function elements(t: Tensor): Float32Array {
-  return (t.storage.data as Float32Array).subarray(t.offset, t.offset + t.numel());
+/** Checks the operands of fused op `op` (null ones are absent) and gives the parameter's precision. */
+function checkOperands(op: string, param: Tensor, operands: [Tensor | null, string][]): Precision {
+  checkInplace(param);
+  if (param.dtype !== 'float32' && param.dtype !== 'float64') {
+    throw new TypeError(`${op}: the parameter must be float32 or float64, got ${param.dtype}`);
+  }
+  if (!param.is_contiguous())
+    throw new TypeError(`${op}: param must be contiguous; call .contiguous() first`);
+  for (const [t, role] of operands) if (t !== null) requireLikeParam(op, t, role, param);
+  return param.dtype === 'float32' ? FLOAT32 : FLOAT64;
+}
+
+/** The elements of a dense tensor, as a view of its storage. */
+function elements(t: Tensor): Elements {
+  return (t.storage.data as Elements).subarray(t.offset, t.offset + t.numel());
 }
 
 /**
  * One `torch.optim.SGD` step of `param` in place, fused: the gradient, the optional momentum buffer
- * (updated in place) and the parameter are read and written once, with PyTorch's float32 results bit
- * for bit. Like an optimizer step it writes a leaf that requires grad, so call it under `no_grad`.
+ * (updated in place) and the parameter are read and written once, with PyTorch's results bit for bit
+ * (float32 or float64). Like an optimizer step it writes a leaf that requires grad, so call it under
+ * `no_grad`.
  *
- * @throws if an operand is not a contiguous float32 tensor of the parameter's size, or momentum is
+ * @throws if an operand is not a contiguous tensor of the parameter's dtype and size, or momentum is
  *   set without a buffer.
  *
  * @example
@@ -77,17 +163,19 @@ export function sgd_step_(
   momentum_buffer: Tensor | null,
   options: SgdStepOptions,
 ): Tensor {
-  checkInplace(param);
-  const n = param.numel();
-  requireDenseFloat('sgd_step_', param, 'param', n);
-  requireDenseFloat('sgd_step_', grad, 'grad', n);
-  if (momentum_buffer !== null) requireDenseFloat('sgd_step_', momentum_buffer, 'momentum_buffer', n);
-  else if ((options.momentum ?? 0) !== 0) throw new Error('sgd_step_: momentum needs a momentum_buffer');
+  const precision = checkOperands('sgd_step_', param, [
+    [grad, 'grad'],
+    [momentum_buffer, 'momentum_buffer'],
+  ]);
+  if (momentum_buffer === null && (options.momentum ?? 0) !== 0) {
+    throw new Error('sgd_step_: momentum needs a momentum_buffer');
+  }
   const backend = backendOf(param, grad, momentum_buffer);
-  if (backend.sgdStep) {
-    backend.sgdStep(param, grad, momentum_buffer, n, options);
+  if (backend.sgdStep && precision === FLOAT32) {
+    backend.sgdStep(param, grad, momentum_buffer, param.numel(), options);
   } else {
-    sgdStepHost(elements(param), elements(grad), momentum_buffer && elements(momentum_buffer), options);
+    const buf = momentum_buffer && elements(momentum_buffer);
+    sgdStepHost(elements(param), elements(grad), buf, options, precision);
   }
   bumpVersion(param);
   if (momentum_buffer !== null) bumpVersion(momentum_buffer);
@@ -95,58 +183,12 @@ export function sgd_step_(
 }
 
 /**
- * One Adam step on flat float32 arrays, in torch/optim/adam.py's operation order and rounding:
- *   g = maximize ? -grad : grad;  AdamW: p = p (1 - lr wd);  Adam: g = g + wd p;
- *   m.lerp_(g, 1 - beta1);  v = (v beta2).addcmul_(g, g, value=1 - beta2);
- *   denom = sqrt(amsgrad ? vmax = max(vmax, v) : v) / sqrt(1 - beta2^t) + eps;
- *   p.addcdiv_(m, denom, value=-lr / (1 - beta1^t))
- * with the scalars computed in double as Python does and entering the kernels as float32. ATen's
- * lerp is m + w (g - m) for w < 0.5, else g - (g - m)(1 - w), which is exact at w = 1.
- */
-function adamStepHost(
-  p: Float32Array,
-  grad: Float32Array,
-  m: Float32Array,
-  v: Float32Array,
-  vmax: Float32Array | null,
-  o: AdamStepOptions,
-): void {
-  const f32 = Math.fround;
-  const [beta1, beta2] = o.betas ?? [0.9, 0.999];
-  const weightDecay = o.weight_decay ?? 0;
-  const { amsgrad = false, maximize = false, decoupled_weight_decay: decoupled = false, step } = o;
-  const decay = f32(1 - o.lr * weightDecay);
-  const wd = f32(weightDecay);
-  const w1 = f32(1 - beta1);
-  const [b2, w2, eps] = [f32(beta2), f32(1 - beta2), f32(o.eps ?? 1e-8)];
-  const negStep = f32(-o.lr / (1 - beta1 ** step));
-  const bc2Sqrt = f32(Math.sqrt(1 - beta2 ** step));
-  for (let i = 0; i < p.length; i++) {
-    let d = maximize ? -grad[i]! : grad[i]!;
-    if (wd !== 0) {
-      if (decoupled) p[i] = f32(p[i]! * decay);
-      else d = f32(p[i]! * wd + d);
-    }
-    const diff = f32(d - m[i]!);
-    m[i] = w1 < 0.5 ? f32(w1 * diff + m[i]!) : f32(d - diff * f32(1 - w1));
-    v[i] = f32(f32(w2 * d) * d + f32(v[i]! * b2));
-    let second = v[i]!;
-    if (vmax !== null && amsgrad) {
-      vmax[i] = Math.max(vmax[i]!, second);
-      second = vmax[i]!;
-    }
-    const denom = f32(f32(f32(Math.sqrt(second)) / bc2Sqrt) + eps);
-    p[i] = f32(p[i]! + f32(f32(negStep * m[i]!) / denom));
-  }
-}
-
-/**
  * One `torch.optim.Adam` (or AdamW, with `decoupled_weight_decay`) step of `param` in place, fused:
  * the moment buffers `exp_avg` and `exp_avg_sq` (and `max_exp_avg_sq` with amsgrad) are updated in
- * place, with PyTorch's float32 results (its vectorized sqrt may differ by an ulp; see
+ * place, with PyTorch's results (its vectorized float32 sqrt may differ by an ulp; see
  * `@minidl/train`'s optimizer notes). Call it under `no_grad`, as an optimizer step.
  *
- * @throws if an operand is not a contiguous float32 tensor of the parameter's size, or amsgrad is
+ * @throws if an operand is not a contiguous tensor of the parameter's dtype and size, or amsgrad is
  *   set without a max_exp_avg_sq buffer.
  *
  * @example
@@ -163,25 +205,28 @@ export function adam_step_(
   max_exp_avg_sq: Tensor | null,
   options: AdamStepOptions,
 ): Tensor {
-  checkInplace(param);
-  const n = param.numel();
-  const operands: [Tensor | null, string][] = [
-    [param, 'param'],
-    [grad, 'grad'],
+  const buffers: [Tensor | null, string][] = [
     [exp_avg, 'exp_avg'],
     [exp_avg_sq, 'exp_avg_sq'],
     [max_exp_avg_sq, 'max_exp_avg_sq'],
   ];
-  for (const [t, role] of operands) if (t !== null) requireDenseFloat('adam_step_', t, role, n);
-  if (options.amsgrad && max_exp_avg_sq === null)
+  const precision = checkOperands('adam_step_', param, [[grad, 'grad'], ...buffers]);
+  if (options.amsgrad && max_exp_avg_sq === null) {
     throw new Error('adam_step_: amsgrad needs a max_exp_avg_sq buffer');
-  const backend = backendOf(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq);
-  if (backend.adamStep) {
-    backend.adamStep(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, n, options);
-  } else {
-    const vmax = max_exp_avg_sq && elements(max_exp_avg_sq);
-    adamStepHost(elements(param), elements(grad), elements(exp_avg), elements(exp_avg_sq), vmax, options);
   }
-  for (const [t, role] of operands) if (t !== null && role !== 'grad') bumpVersion(t);
+  const backend = backendOf(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq);
+  if (backend.adamStep && precision === FLOAT32) {
+    backend.adamStep(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, param.numel(), options);
+  } else {
+    const [p, g, m, v] = [param, grad, exp_avg, exp_avg_sq].map(elements) as [
+      Elements,
+      Elements,
+      Elements,
+      Elements,
+    ];
+    adamStepHost(p, g, m, v, max_exp_avg_sq && elements(max_exp_avg_sq), options, precision);
+  }
+  bumpVersion(param);
+  for (const [t] of buffers) if (t !== null) bumpVersion(t);
   return param;
 }

@@ -9,7 +9,7 @@ import {
   type Params,
   requireNonNegative,
 } from './optimizer.js';
-import { denseFloat32, stateBuffer } from './param-io.js';
+import { denseLike, stateBuffer } from './param-io.js';
 
 /** Options of {@link Adam} and {@link AdamW}, with PyTorch's names. */
 export interface AdamOptions {
@@ -93,7 +93,7 @@ export class Adam extends Optimizer<AdamOptions> {
     const vmax = g.amsgrad ? stateBuffer(state, 'max_exp_avg_sq', p) : null;
     const { lr, betas, eps, weight_decay, amsgrad, maximize, decoupled_weight_decay } = g;
     torch.no_grad(() =>
-      torch.adam_step_(p, denseFloat32(grad), m, v, vmax, {
+      torch.adam_step_(p, denseLike(grad, p), m, v, vmax, {
         lr,
         betas,
         eps,

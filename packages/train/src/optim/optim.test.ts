@@ -212,6 +212,19 @@ describe('Optimizer', () => {
     expect(new AdamW([p], 0.05).param_groups[0]!.weight_decay).toBe(0.01);
   });
 
+  it('steps float64 parameters in double precision, with float64 state', () => {
+    const p = tensor(new Float64Array([0.1, 0.2]), { requires_grad: true });
+    const opt = new SGD([p], { lr: 0.01, momentum: 0.9 });
+    for (let step = 0; step < 2; step++) {
+      p.grad = tensor(new Float64Array([1, -1]));
+      opt.step();
+    }
+    // buf = 1, then 0.9 * 1 + 1 = 1.9; p = 0.1 - 0.01 - 0.019 (each in double)
+    expect(p.dtype).toBe('float64');
+    expect((opt.state.get(p)!.momentum_buffer as Tensor).dtype).toBe('float64');
+    expect(p.tolist()).toEqual([0.1 - 0.01 - 0.019, 0.2 + 0.01 + 0.019]);
+  });
+
   it('AdamW defaults to decoupled weight decay 1e-2', () => {
     const opt = new AdamW([tensor([1], { requires_grad: true })]);
     expect(opt.param_groups[0]!.weight_decay).toBe(0.01);

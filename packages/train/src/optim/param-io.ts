@@ -61,13 +61,13 @@ export function stateBuffer(state: ParamState, key: string, p: Tensor): Tensor {
     saved === undefined
       ? zeros_like(p)
       : saved instanceof Float32Array
-        ? tensor(saved).view([...p.shape])
+        ? tensor(saved, { dtype: p.dtype }).view([...p.shape])
         : (saved as Tensor);
   state[key] = buffer;
   return buffer;
 }
 
-/** A gradient as the fused steps need it: dense float32 (a converted copy only when it is not). */
-export function denseFloat32(grad: Tensor): Tensor {
-  return grad.dtype === 'float32' && grad.is_contiguous() ? grad : grad.float().contiguous();
+/** A gradient as the fused steps need it: dense, in the parameter's dtype (a copy only when it is not). */
+export function denseLike(grad: Tensor, p: Tensor): Tensor {
+  return grad.dtype === p.dtype && grad.is_contiguous() ? grad : grad.to(p.dtype).contiguous();
 }

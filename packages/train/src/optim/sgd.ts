@@ -9,7 +9,7 @@ import {
   type Params,
   requireNonNegative,
 } from './optimizer.js';
-import { denseFloat32, stateBuffer } from './param-io.js';
+import { denseLike, stateBuffer } from './param-io.js';
 
 /** Options of {@link SGD}, with PyTorch's names and defaults. */
 export interface SGDOptions {
@@ -82,7 +82,7 @@ export class SGD extends Optimizer<SGDOptions> {
     const buf = g.momentum !== 0 ? stateBuffer(state, 'momentum_buffer', p) : null;
     const { lr, momentum, dampening, weight_decay, nesterov, maximize } = g;
     torch.no_grad(() =>
-      torch.sgd_step_(p, denseFloat32(grad), buf, {
+      torch.sgd_step_(p, denseLike(grad, p), buf, {
         lr,
         momentum,
         dampening,
