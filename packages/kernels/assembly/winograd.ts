@@ -36,6 +36,8 @@ const PANEL = NR;
  * and depth blocks run across image boundaries instead of ending half empty at each image.
  */
 const NB = 2;
+/** Output channels per forward M block: its 16 points x CB x 16 tiles (17 KB) stay in L1. */
+const CB = 16;
 /** Tiles per weight-gradient depth block (a multiple of 4; its V and A dY A^T blocks stay in L2). */
 const KB = 64;
 /** Floats of the 2 x 16 microkernel tile. */
@@ -405,12 +407,12 @@ function fwdM(ws: usize, d: usize): usize {
 function fwdVStride(d: usize): i32 {
   return field(d, D_CI) * PANEL + SKEW;
 }
-/** Floats from one point's M panel (CoP x 16) to the next. */
-function fwdMStride(d: usize): i32 {
-  return ((field(d, D_CO) + 1) & ~1) * PANEL + SKEW;
+/** Floats from one point's M panel (CB x 16) to the next. */
+function fwdMStride(): i32 {
+  return CB * PANEL + SKEW;
 }
 function fwdO(ws: usize, d: usize): usize {
-  return fwdM(ws, d) + fl(16 * fwdMStride(d));
+  return fwdM(ws, d) + fl(16 * fwdMStride());
 }
 function fwdEnd(ws: usize, d: usize): usize {
   return fwdO(ws, d) + fl(NB * imagePhaseFloats(d, field(d, D_CO)));
@@ -484,7 +486,7 @@ export function conv2dForwardWinograd(
   const m = fwdM(ws, d);
   const oph = fwdO(ws, d);
   const vs = fwdVStride(d);
-  const ms = fwdMStride(d);
+  const ms = fwdMStride();
   transformWeights(w, Co, Ci, u, v);
   // Zero padding of the phase planes, and finite values in the unused columns of a block's last panel
   // (GEMM columns are independent, and those tiles' outputs are never read, but NaN garbage would be).
@@ -495,21 +497,25 @@ export function conv2dForwardWinograd(
     for (let j = 0; j < nb; j++) inputToPhases(at(x, (b0 + j) * Ci * H * W), d, at(xph, j * XI));
     for (let f0 = 0; f0 < nb * NT; f0 += PANEL) {
       transformInput(xph, d, f0, PANEL, nb, v, PANEL, vs);
-      for (let p = 0; p < 16; p++) {
-        // M_p rows co, co + 1 (16 floats each) are exactly the microkernel's 2 x 16 tile.
-        const up = at(u, p * CoP * Ci);
-        const vp = at(v, p * vs);
-        const mp = at(m, p * ms);
-        for (let co = 0; co < Co; co += MR)
-          microRowsA(Ci, at(up, co * Ci), at(up, (co + 1) * Ci), vp, at(mp, co * PANEL));
-      }
-      for (let t = 0; t < PANEL; t += 4) {
-        const img = (f0 + t) / NT;
-        if (img >= nb) break;
-        const planes = at(oph, img * OI);
-        for (let co = 0; co < Co; co++) {
-          const o0 = at(planes, 2 * co * PS);
-          outputTiles4(at(m, co * PANEL + t), (<usize>ms) << 2, o0, at(o0, PS), f0 + t - img * NT);
+      for (let c0 = 0; c0 < Co; c0 += CB) {
+        const cb = min(CB, Co - c0);
+        for (let p = 0; p < 16; p++) {
+          // M_p rows co, co + 1 (16 floats each) are exactly the microkernel's 2 x 16 tile.
+          const up = at(u, p * CoP * Ci);
+          const vp = at(v, p * vs);
+          const mp = at(m, p * ms - c0 * PANEL);
+          for (let co = c0; co < c0 + cb; co += MR)
+            microRowsA(Ci, at(up, co * Ci), at(up, (co + 1) * Ci), vp, at(mp, co * PANEL));
+        }
+        for (let t = 0; t < PANEL; t += 4) {
+          const img = (f0 + t) / NT;
+          if (img >= nb) break;
+          const planes = at(oph, img * OI);
+          for (let co = c0; co < c0 + cb; co++) {
+            const o0 = at(planes, 2 * co * PS);
+            const src = at(m, (co - c0) * PANEL + t);
+            outputTiles4(src, (<usize>ms) << 2, o0, at(o0, PS), f0 + t - img * NT);
+          }
         }
       }
     }
