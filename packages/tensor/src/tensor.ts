@@ -6,6 +6,7 @@
  * t.dtype)` to wrap another tensor's storage; ops on a subclass return plain Tensors, as in PyTorch.
  */
 import { AccumulateGrad, runBackward } from './autograd/engine.js';
+import { rootGradient } from './autograd/grad.js';
 import type { Node } from './autograd/node.js';
 import type { Backend, BackendName, Storage } from './backend/backend.js';
 import { backendByName } from './backend/registry.js';
@@ -34,8 +35,13 @@ export type KeepDim = boolean | { keepdim?: boolean };
 
 /** Options of `backward`. */
 export interface BackwardOptions {
-  /** Keep the graph's saved tensors so backward can run through it again. */
+  /** Keep the graph's saved tensors so backward can run through it again (default: `create_graph`). */
   retain_graph?: boolean;
+  /**
+   * Record the backward pass, so the accumulated gradients can be differentiated again (default
+   * false), as PyTorch's `create_graph=True`.
+   */
+  create_graph?: boolean;
 }
 
 /** Flattens `view(2, 3)` / `view([2, 3])` argument styles into one shape. */
@@ -231,20 +237,11 @@ export class Tensor {
     if (!this.requires_grad) {
       throw new Error('element 0 of tensors does not require grad and does not have a grad_fn');
     }
-    let g = gradient ?? null;
-    if (g === null) {
-      if (this.numel() !== 1) throw new Error('grad can be implicitly created only for scalar outputs');
-      g = inplace.fullLike(this, 1);
-    } else if (
-      g.numel() !== this.numel() ||
-      g.ndim !== this.ndim ||
-      g.shape.some((s, i) => s !== this.shape[i])
-    ) {
-      throw new Error(
-        `Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(', ')}] and output[0] has a shape of [${this.shape.join(', ')}].`,
-      );
-    }
-    runBackward(this, g, options.retain_graph ?? false);
+    const createGraph = options.create_graph ?? false;
+    runBackward([this], [rootGradient(this, gradient, 0)], {
+      retainGraph: options.retain_graph ?? createGraph,
+      createGraph,
+    });
   }
 
   /** A tensor sharing storage, cut from the graph (PyTorch's `detach()`). */

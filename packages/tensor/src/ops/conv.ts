@@ -7,7 +7,8 @@ import type { Conv2dGeometry } from '../backend/backend.js';
 import { isFloating, TYPE_NAMES } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { allocTensor, attach, backendOf, denseStorage } from './core.js';
+import { allocTensor, attach, backendOf, denseStorage, RAW_BACKWARD } from './core.js';
+import { reluBackward } from './elementwise.js';
 import { sum } from './reduce.js';
 import { makeView, squeeze, unsqueeze } from './views.js';
 
@@ -168,24 +169,27 @@ function convolution(
   // With the ReLU fused, the convolution's node hangs off a stand-in for the pre-activation that is
   // never materialised (its backward needs only x and w), and the ReLU's node saves the output.
   const pre = relu ? makeView(out, out.shape, out.strides, 0) : out;
-  const conv = attach(pre, 'ConvolutionBackward0', [input, weight, b], [input, weight], (gy, [x, w]) => {
-    const gyS = denseStorage(gy);
-    let gx: Tensor | null = null;
-    let gw: Tensor | null = null;
-    if (needX) {
-      gx = allocTensor(xShape, dtype, backend);
-      backend.conv2dBackwardInput(gyS, denseStorage(w!), gx.storage, g);
-    }
-    if (needW) {
-      gw = allocTensor(wShape, dtype, backend);
-      backend.conv2dBackwardWeight(denseStorage(x!), gyS, gw.storage, g);
-    }
-    return [gx, gw, needB ? sum(gy, [0, 2, 3]) : null];
-  });
+  const conv = attach(
+    pre,
+    'ConvolutionBackward0',
+    [input, weight, b],
+    [input, weight],
+    (gy, [x, w]) => {
+      const gyS = denseStorage(gy);
+      let gx: Tensor | null = null;
+      let gw: Tensor | null = null;
+      if (needX) {
+        gx = allocTensor(xShape, dtype, backend);
+        backend.conv2dBackwardInput(gyS, denseStorage(w!), gx.storage, g);
+      }
+      if (needW) {
+        gw = allocTensor(wShape, dtype, backend);
+        backend.conv2dBackwardWeight(denseStorage(x!), gyS, gw.storage, g);
+      }
+      return [gx, gw, needB ? sum(gy, [0, 2, 3]) : null];
+    },
+    RAW_BACKWARD,
+  );
   if (!relu) return conv;
-  return attach(out, 'ReluBackward0', [conv], [out], (g, [y]) => {
-    const gx = allocTensor(g.shape, dtype, backend);
-    backend.binary('relu_backward', g, y!, gx);
-    return [gx];
-  });
+  return attach(out, 'ReluBackward0', [conv], [out], (g, [y]) => [reluBackward(g, y!)]);
 }

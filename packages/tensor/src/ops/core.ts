@@ -56,10 +56,24 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
 /** `g` in `dtype` (itself if it already has it); not recorded (backward runs without grad). */
 function castGrad(g: Tensor, dtype: DType): Tensor {
   if (g.dtype === dtype) return g;
+  // recorded (create_graph): the differentiable conversion, so the cast stays in the new graph
+  if (is_grad_enabled()) return g.to(dtype);
   const out = allocTensor(g.shape, dtype, g.storage.backend);
   g.storage.backend.copy(g, out);
   return out;
 }
+
+/** How an op's backward is recorded. */
+export interface AttachOptions {
+  /**
+   * Whether the backward is built from differentiable tensor ops (the default), so `create_graph`
+   * can record it; false for backwards that call kernels directly (see `RAW_BACKWARD`).
+   */
+  differentiable?: boolean;
+}
+
+/** For ops whose backward calls kernels directly: such a gradient cannot be differentiated again. */
+export const RAW_BACKWARD: AttachOptions = { differentiable: false };
 
 /**
  * Makes `out` the result of a differentiable op: records a node named `name` whose backward maps
@@ -76,12 +90,17 @@ export function attach(
   inputs: readonly (Tensor | null | undefined)[],
   saved: Tensor[],
   backward: BackwardFn,
+  options: AttachOptions = {},
 ): Tensor {
   if (!needsGrad(...inputs)) return out;
   const next = inputs.map((t) => (t?.requires_grad ? gradEdge(t) : null));
   const dtypes = inputs.map((t) => (t?.requires_grad ? t.dtype : undefined));
-  const node = new FunctionNode(name, next, saved, (g, s) =>
-    backward(g, s).map((gi, i) => (gi && dtypes[i] !== undefined ? castGrad(gi, dtypes[i]) : gi)),
+  const node = new FunctionNode(
+    name,
+    next,
+    saved,
+    (g, s) => backward(g, s).map((gi, i) => (gi && dtypes[i] !== undefined ? castGrad(gi, dtypes[i]) : gi)),
+    options.differentiable ?? true,
   );
   out.grad_fn = node;
   node.noteOutput(out);

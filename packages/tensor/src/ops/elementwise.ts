@@ -3,6 +3,8 @@
  * `where`, activations and dtype conversion. Gradients of broadcast operands are summed back to the
  * operand's shape (`sumTo`), as in PyTorch.
  */
+
+import { is_grad_enabled } from '../autograd/grad_mode.js';
 import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { castScalar, type DType, isFloating, promoteTypes } from '../dtype.js';
 import { broadcastShapes } from '../shape.js';
@@ -273,7 +275,7 @@ function unaryOp(
   };
 }
 
-const negate = unaryOp('neg', 'NegBackward0', (g) => unaryRaw('neg', g), 'none');
+const negate = unaryOp('neg', 'NegBackward0', (g) => neg(g), 'none');
 
 /** -x (PyTorch refuses it for bool tensors, whose inverse is `logical_not`). @example `x.neg()` */
 export function neg(x: Tensor): Tensor {
@@ -311,25 +313,34 @@ export const floor = unaryOp('floor', 'FloorBackward0', (g) => mul(g, 0), 'none'
 export const ceil = unaryOp('ceil', 'CeilBackward0', (g) => mul(g, 0), 'none');
 /** Round half to even; zero gradient. @example `x.round()` */
 export const round = unaryOp('round', 'RoundBackward0', (g) => mul(g, 0), 'none');
+// The activations' backwards below are one fused kernel each, except while the backward pass is
+// recorded (create_graph, grad mode on): then the same formula as differentiable ops, so the
+// gradient can be differentiated again (PyTorch's derivatives.yaml defines them through the output
+// the same way).
+
+/**
+ * Gradient of relu from its output y: g where y > 0, else 0 (relu's second derivative is 0, so the
+ * recorded form only needs to pass g through the mask).
+ */
+export function reluBackward(g: Tensor, y: Tensor): Tensor {
+  return is_grad_enabled() ? mul(g, gt(y, 0)) : binaryRaw('relu_backward', g, y, g.dtype);
+}
+
 /** max(x, 0). @example `torch.relu(x)` */
-export const relu = unaryOp(
-  'relu',
-  'ReluBackward0',
-  (g, _x, y) => binaryRaw('relu_backward', g, y, g.dtype),
-  'y',
-);
-/** 1 / (1 + e^-x). @example `torch.sigmoid(x)` */
+export const relu = unaryOp('relu', 'ReluBackward0', (g, _x, y) => reluBackward(g, y), 'y');
+/** 1 / (1 + e^-x); gradient g y (1 - y). @example `torch.sigmoid(x)` */
 export const sigmoid = unaryOp(
   'sigmoid',
   'SigmoidBackward0',
-  (g, _x, y) => binaryRaw('sigmoid_backward', g, y, g.dtype),
+  (g, _x, y) =>
+    is_grad_enabled() ? mul(g, mul(y, sub(1, y))) : binaryRaw('sigmoid_backward', g, y, g.dtype),
   'y',
 );
-/** Hyperbolic tangent. @example `torch.tanh(x)` */
+/** Hyperbolic tangent; gradient g (1 - y^2). @example `torch.tanh(x)` */
 export const tanh = unaryOp(
   'tanh',
   'TanhBackward0',
-  (g, _x, y) => binaryRaw('tanh_backward', g, y, g.dtype),
+  (g, _x, y) => (is_grad_enabled() ? mul(g, sub(1, mul(y, y))) : binaryRaw('tanh_backward', g, y, g.dtype)),
   'y',
 );
 
@@ -344,7 +355,9 @@ export const tanh = unaryOp(
 export function leaky_relu(x: Tensor, negative_slope = 0.01): Tensor {
   const out = unaryRaw('leaky_relu', x, negative_slope);
   return attach(out, 'LeakyReluBackward0', [x], [x], (g, [s]) => [
-    binaryRaw('leaky_relu_backward', g, s!, g.dtype, negative_slope),
+    is_grad_enabled()
+      ? where(gt(s!, 0), g, mul(g, negative_slope))
+      : binaryRaw('leaky_relu_backward', g, s!, g.dtype, negative_slope),
   ]);
 }
 

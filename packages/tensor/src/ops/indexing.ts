@@ -5,7 +5,7 @@
  */
 import { contiguousStrides, formatShape, normalizeDim, numel, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { allocTensor, attach, backendOf, contiguousData } from './core.js';
+import { allocTensor, attach, backendOf, contiguousData, RAW_BACKWARD } from './core.js';
 
 function checkIndex(index: Tensor, op: string): void {
   if (index.dtype !== 'int64' && index.dtype !== 'int32') {
@@ -74,7 +74,14 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     ov[flat] = src[x.offset + base + j * x.strides[d]!]!;
   });
   const inShape = x.shape.slice();
-  return attach(out, 'GatherBackward0', [x], [idx], (g, [i]) => [scatterGrad(g, i!, d, inShape)]);
+  return attach(
+    out,
+    'GatherBackward0',
+    [x],
+    [idx],
+    (g, [i]) => [scatterGrad(g, i!, d, inShape)],
+    RAW_BACKWARD,
+  );
 }
 
 /**
@@ -124,15 +131,22 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
     backend.copy(sliceAt(x, d, j < 0 ? j + size : j), sliceAt(out, d, i));
   });
   const inShape = x.shape.slice();
-  return attach(out, 'IndexSelectBackward0', [x], [], (g) => {
-    const gx = allocTensor(inShape, g.dtype, g.storage.backend);
-    gx.storage.backend.fill(gx, 0);
-    ids.forEach((j, i) => {
-      const dst = sliceAt(gx, d, j < 0 ? j + size : j);
-      gx.storage.backend.binary('add', dst, sliceAt(g, d, i), dst);
-    });
-    return [gx];
-  });
+  return attach(
+    out,
+    'IndexSelectBackward0',
+    [x],
+    [],
+    (g) => {
+      const gx = allocTensor(inShape, g.dtype, g.storage.backend);
+      gx.storage.backend.fill(gx, 0);
+      ids.forEach((j, i) => {
+        const dst = sliceAt(gx, d, j < 0 ? j + size : j);
+        gx.storage.backend.binary('add', dst, sliceAt(g, d, i), dst);
+      });
+      return [gx];
+    },
+    RAW_BACKWARD,
+  );
 }
 
 /** The slice of `t` at position `i` of `dim`, keeping the dim (size 1); not recorded. */

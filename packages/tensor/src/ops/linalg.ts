@@ -211,7 +211,8 @@ function addmm(bias: Tensor, x: Tensor, w: Tensor): Tensor {
   const needB = bias.requires_grad;
   return attach(out, 'AddmmBackward0', [bias, x, w], [x, w], (g, [sx, sw]) => [
     needB ? sum(g, 0) : null,
-    needX ? product(g, sw!) : null,
-    needW ? product(t(g), sx!) : null,
+    // batchedMatmul is product plus a node when the backward is recorded (create_graph)
+    needX ? batchedMatmul(g, sw!) : null,
+    needW ? batchedMatmul(t(g), sx!) : null,
   ]);
 }

@@ -13,7 +13,7 @@ import type { BatchNormDims, Storage } from '../backend/backend.js';
 import { isFloating } from '../dtype.js';
 import { formatShape, numel } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { allocTensor, attach, backendOf, denseStorage } from './core.js';
+import { allocTensor, attach, backendOf, denseStorage, RAW_BACKWARD } from './core.js';
 import { add, rsqrt } from './elementwise.js';
 import { bumpVersion } from './inplace.js';
 
@@ -120,24 +120,31 @@ export function batch_norm(
   const needW = weight?.requires_grad ?? false;
   const needB = bias?.requires_grad ?? false;
   const saved = [xTensor, mean, invstd, ...(weight ? [weight] : [])];
-  return attach(out, 'NativeBatchNormBackward0', [input, weight, bias], saved, (dy, [sx, sm, si, sw]) => {
-    const gx = needX ? allocTensor(sx!.shape, dtype, backend) : null;
-    const gw = needW ? allocTensor([c], dtype, backend) : null;
-    const gb = needB ? allocTensor([c], dtype, backend) : null;
-    backend.batchNormBackward({
-      dy: denseStorage(dy),
-      x: sx!.storage,
-      dims,
-      weight: sw ? denseStorage(sw) : null,
-      mean: denseStorage(sm!),
-      invstd: denseStorage(si!),
-      dx: gx?.storage ?? null,
-      dweight: gw?.storage ?? null,
-      dbias: gb?.storage ?? null,
-      training,
-    });
-    return [gx, gw && weight ? gw.view(weight.shape) : gw, gb && bias ? gb.view(bias.shape) : gb];
-  });
+  return attach(
+    out,
+    'NativeBatchNormBackward0',
+    [input, weight, bias],
+    saved,
+    (dy, [sx, sm, si, sw]) => {
+      const gx = needX ? allocTensor(sx!.shape, dtype, backend) : null;
+      const gw = needW ? allocTensor([c], dtype, backend) : null;
+      const gb = needB ? allocTensor([c], dtype, backend) : null;
+      backend.batchNormBackward({
+        dy: denseStorage(dy),
+        x: sx!.storage,
+        dims,
+        weight: sw ? denseStorage(sw) : null,
+        mean: denseStorage(sm!),
+        invstd: denseStorage(si!),
+        dx: gx?.storage ?? null,
+        dweight: gw?.storage ?? null,
+        dbias: gb?.storage ?? null,
+        training,
+      });
+      return [gx, gw && weight ? gw.view(weight.shape) : gw, gb && bias ? gb.view(bias.shape) : gb];
+    },
+    RAW_BACKWARD,
+  );
 }
 
 /** A dense tensor of `like`'s shape over `storage` (the dense input the kernels read). */

@@ -8,7 +8,7 @@ import { isFloating } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type Pair, pair } from './conv.js';
-import { allocTensor, attach, denseStorage } from './core.js';
+import { allocTensor, attach, denseStorage, RAW_BACKWARD } from './core.js';
 import { squeeze, unsqueeze } from './views.js';
 
 /** Options of `max_pool2d`, with PyTorch's names and defaults. */
@@ -171,11 +171,18 @@ function maxPool(input: Tensor, kernel_size: Pair, o: MaxPool2dOptions): [Tensor
   const indices = allocTensor([g.n, g.c, g.oh, g.ow], 'int64', backend);
   backend.maxPool2d(denseStorage(input), out.storage, indices.storage, g);
   const inShape = input.shape.slice();
-  attach(out, 'MaxPool2DWithIndicesBackward0', [input], [indices], (gy, [idx]) => {
-    const gx = allocTensor(inShape, gy.dtype, backend);
-    backend.maxPool2dBackward(denseStorage(gy), denseStorage(idx!), gx.storage, g);
-    return [gx];
-  });
+  attach(
+    out,
+    'MaxPool2DWithIndicesBackward0',
+    [input],
+    [indices],
+    (gy, [idx]) => {
+      const gx = allocTensor(inShape, gy.dtype, backend);
+      backend.maxPool2dBackward(denseStorage(gy), denseStorage(idx!), gx.storage, g);
+      return [gx];
+    },
+    RAW_BACKWARD,
+  );
   return [out, indices];
 }
 
@@ -210,9 +217,16 @@ export function avg_pool2d(
   const out = allocTensor([g.n, g.c, g.oh, g.ow], input.dtype, backend);
   backend.avgPool2d(denseStorage(input), out.storage, g);
   const inShape = input.shape.slice();
-  return attach(out, 'AvgPool2DBackward0', [input], [], (gy) => {
-    const gx = allocTensor(inShape, gy.dtype, backend);
-    backend.avgPool2dBackward(denseStorage(gy), gx.storage, g);
-    return [gx];
-  });
+  return attach(
+    out,
+    'AvgPool2DBackward0',
+    [input],
+    [],
+    (gy) => {
+      const gx = allocTensor(inShape, gy.dtype, backend);
+      backend.avgPool2dBackward(denseStorage(gy), gx.storage, g);
+      return [gx];
+    },
+    RAW_BACKWARD,
+  );
 }

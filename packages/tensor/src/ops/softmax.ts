@@ -4,11 +4,15 @@
  *   log_softmax: dx = g - exp(y) * sum(g)
  * (sums along the softmax dim). log_softmax is what cross-entropy builds on.
  */
+
+import { is_grad_enabled } from '../autograd/grad_mode.js';
 import type { Blocks } from '../backend/backend.js';
 import { isFloating } from '../dtype.js';
 import { normalizeDim, numel } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { allocTensor, attach, contiguousData, denseStorage } from './core.js';
+import { exp, mul, sub } from './elementwise.js';
+import { sum } from './reduce.js';
 
 /**
  * The dim PyTorch picks when `dim` is omitted (with a deprecation warning): 0 for 0-, 1- and 3-d
@@ -25,6 +29,10 @@ function blocks(shape: readonly number[], d: number): Blocks {
 
 /** The backward of softmax/log_softmax over dim `d` given its output `y`. */
 function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
+  if (is_grad_enabled()) {
+    // recorded (create_graph): the same formulas as differentiable ops
+    return log ? sub(g, mul(exp(y), sum(g, d, true))) : mul(y, sub(g, sum(mul(g, y), d, true)));
+  }
   const backend = y.storage.backend;
   const gx = allocTensor(y.shape, y.dtype, backend);
   backend.softmaxBackward(denseStorage(g), denseStorage(y), gx.storage, blocks(y.shape, d), log);

@@ -5,7 +5,7 @@
 import type { Backend } from '../backend/backend.js';
 import { contiguousStrides, formatShape, normalizeDim, numel, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { allocTensor, attach, contiguousData } from './core.js';
+import { allocTensor, attach, contiguousData, RAW_BACKWARD } from './core.js';
 import { sumTo } from './reduce.js';
 
 /** A view of `t` with new geometry, sharing its storage. */
@@ -259,9 +259,14 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   shape[d] = length;
   const out = makeView(t, shape, t.strides, t.offset + s * t.strides[d]!);
   const inShape = t.shape.slice();
-  return attach(out, 'SliceBackward0', [t], [], (g) => [
-    scatterIntoZeros(g, inShape, (z) => narrowRaw(z, d, s, length)),
-  ]);
+  return attach(
+    out,
+    'SliceBackward0',
+    [t],
+    [],
+    (g) => [scatterIntoZeros(g, inShape, (z) => narrowRaw(z, d, s, length))],
+    RAW_BACKWARD,
+  );
 }
 
 function narrowRaw(z: Tensor, d: number, s: number, length: number): Tensor {
@@ -295,20 +300,27 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
     t.offset + i * t.strides[d]!,
   );
   const inShape = t.shape.slice();
-  return attach(out, 'SelectBackward0', [t], [], (g) => [
-    scatterIntoZeros(
-      g,
-      inShape,
-      (z) =>
-        new Tensor(
-          z.storage,
-          g.shape,
-          z.strides.filter((_, k) => k !== d),
-          z.offset + i * z.strides[d]!,
-          z.dtype,
-        ),
-    ),
-  ]);
+  return attach(
+    out,
+    'SelectBackward0',
+    [t],
+    [],
+    (g) => [
+      scatterIntoZeros(
+        g,
+        inShape,
+        (z) =>
+          new Tensor(
+            z.storage,
+            g.shape,
+            z.strides.filter((_, k) => k !== d),
+            z.offset + i * z.strides[d]!,
+            z.dtype,
+          ),
+      ),
+    ],
+    RAW_BACKWARD,
+  );
 }
 
 /**

@@ -1,0 +1,138 @@
+/**
+ * Higher-order gradients: `torch.autograd.grad` and `backward({ create_graph })`. Every op of
+ * test/cases.ts is checked to second order in float64 (gradgradcheck.ts) except those whose backward
+ * is still a kernel, which must refuse with a clear message instead of returning a wrong answer.
+ */
+import { describe, expect, it } from 'vitest';
+import * as torch from '../src/index.js';
+import { GRAD_CASES, leaf } from './cases.js';
+import { gradgradcheck } from './gradgradcheck.js';
+
+/** Ops whose backward is a kernel: create_graph through them is refused (see node.ts). */
+const KERNEL_BACKWARD = /^(conv2d|batch_norm)/;
+
+describe('second derivatives of every op (float64, PyTorch tolerances)', () => {
+  for (const [name, make] of GRAD_CASES) {
+    it(name, () => {
+      const before = name === 'dropout' ? () => torch.manual_seed(0) : undefined;
+      const [f, inputs] = make('float64');
+      if (KERNEL_BACKWARD.test(name)) {
+        expect(() => gradgradcheck(f, inputs, { before })).toThrow(/does not support create_graph yet/);
+      } else {
+        expect(gradgradcheck(f, inputs, { before }).failure).toBeNull();
+      }
+    });
+  }
+
+  it('fails a backward that is right to first order but detached from x', () => {
+    class Sin extends torch.autograd.Function {
+      static override forward(ctx: torch.autograd.FunctionCtx, x: torch.Tensor) {
+        ctx.save_for_backward(x);
+        return torch.tensor((x.tolist() as number[]).map(Math.sin), { dtype: x.dtype });
+      }
+      static override backward(ctx: torch.autograd.FunctionCtx, g: torch.Tensor) {
+        const [x] = ctx.saved_tensors;
+        // cos(x) as a constant: the first derivative is right, the second is lost
+        return g.mul(torch.tensor((x!.tolist() as number[]).map(Math.cos), { dtype: x!.dtype }));
+      }
+    }
+    const x = leaf('float64', [4], 3);
+    expect(gradgradcheck((t) => Sin.apply(t!), [x]).failure).toMatch(/autograd .* vs finite difference/);
+  });
+});
+
+describe('torch.autograd.grad', () => {
+  it('returns gradients without touching .grad, and differentiates them again with create_graph', () => {
+    const x = torch.tensor([1, 2, 3], { dtype: 'float64', requires_grad: true });
+    const y = x.pow(3).sum();
+    const [dy] = torch.autograd.grad(y, x, { create_graph: true });
+    expect(dy!.tolist()).toEqual([3, 12, 27]);
+    expect(dy!.requires_grad).toBe(true);
+    expect(x.grad).toBeNull();
+    const [d2y] = torch.autograd.grad(dy!.sum(), [x]);
+    expect(d2y!.tolist()).toEqual([6, 12, 18]);
+    expect(d2y!.requires_grad).toBe(false);
+  });
+
+  it('sums over several outputs weighted by grad_outputs, and over every path to an input', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const a = x.mul(3);
+    const b = x.mul(x);
+    const [g] = torch.autograd.grad([a, b], [x], { grad_outputs: [torch.ones([2]), torch.tensor([1, 10])] });
+    expect(g!.tolist()).toEqual([3 + 2, 3 + 40]);
+    // a non-leaf input gets the gradient reaching it
+    const h = x.mul(2);
+    const [gh] = torch.autograd.grad(h.mul(h).sum(), h);
+    expect(gh!.tolist()).toEqual([4, 8]);
+  });
+
+  it('takes a Hessian-vector product through a small classifier (linear, tanh, cross-entropy)', () => {
+    torch.manual_seed(0);
+    const w = torch.randn([3, 4], { requires_grad: true }).double();
+    const x = torch.randn([5, 4]).double();
+    const target = torch.tensor([0, 2, 1, 1, 0]);
+    const loss = () =>
+      torch
+        .log_softmax(x.matmul(w.t()).tanh(), 1)
+        .gather(1, target.view([5, 1]))
+        .mean()
+        .neg();
+    const v = torch.randn([3, 4]).double();
+    const [g] = torch.autograd.grad(loss(), w, { create_graph: true });
+    const [hv] = torch.autograd.grad(g!.mul(v).sum(), w);
+    // against central differences of the gradient along v
+    const eps = 1e-6;
+    const gradAt = (s: number) => {
+      const ws = w.detach().add(v.mul(s)).requires_grad_(true);
+      const l = torch
+        .log_softmax(x.matmul(ws.t()).tanh(), 1)
+        .gather(1, target.view([5, 1]))
+        .mean()
+        .neg();
+      return torch.autograd.grad(l, ws)[0]!;
+    };
+    const numeric = gradAt(eps)
+      .sub(gradAt(-eps))
+      .div(2 * eps);
+    const diff = hv!.sub(numeric).abs().max().item() as number;
+    expect(diff).toBeLessThan(1e-7);
+  });
+
+  it('accumulates a recorded gradient into .grad with backward({ create_graph })', () => {
+    const x = torch.tensor([1, 2], { dtype: 'float64', requires_grad: true });
+    x.pow(3).sum().backward(null, { create_graph: true });
+    expect(x.grad!.requires_grad).toBe(true);
+    expect(x.grad!.tolist()).toEqual([3, 12]);
+    // PyTorch's gradient-penalty pattern: differentiate the stored gradient, which adds 6x to it
+    x.grad!.sum().backward();
+    expect(x.grad!.tolist()).toEqual([3 + 6, 12 + 12]);
+  });
+
+  it('names the problem: unused inputs, inputs without grad, missing grad_outputs, kernels', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const z = torch.tensor([3], { requires_grad: true });
+    expect(() => torch.autograd.grad(x.mul(2).sum(), [x, z])).toThrow(
+      'One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True',
+    );
+    expect(torch.autograd.grad(x.mul(2).sum(), [x, z], { allow_unused: true })[1]).toBeNull();
+    expect(() => torch.autograd.grad(x.mul(2).sum(), torch.ones([2]))).toThrow(
+      'One of the differentiated Tensors (input 0) does not require grad',
+    );
+    expect(() => torch.autograd.grad(x.mul(2), x)).toThrow(
+      'grad can be implicitly created only for scalar outputs',
+    );
+    const image = torch.randn([1, 1, 4, 4], { requires_grad: true });
+    const kernel = torch.randn([1, 1, 3, 3], { requires_grad: true });
+    expect(() =>
+      torch.autograd.grad(torch.conv2d(image, kernel).sum(), image, { create_graph: true }),
+    ).toThrow(/ConvolutionBackward0 does not support create_graph yet/);
+  });
+
+  it('frees the graph after a plain call, keeps it with retain_graph', () => {
+    const x = torch.tensor([1, 2], { requires_grad: true });
+    const y = x.exp().sum();
+    torch.autograd.grad(y, x, { retain_graph: true });
+    torch.autograd.grad(y, x);
+    expect(() => torch.autograd.grad(y, x)).toThrow(/backward through the graph a second time/);
+  });
+});
