@@ -644,26 +644,15 @@ export class Kernels {
     flags: number,
   ): void {
     const algo = this.forwardAlgorithm(g);
-    if (algo === 'winograd') {
-      this.withConvWorkspace(g.N, this.exports.winogradWorkspaceBytes, (ws) =>
+    if (algo !== 'im2col') {
+      const s1 = this.stride1Kernels(algo);
+      this.withConvWorkspace(g.N, s1.workspaceBytes, (ws) =>
         this.parallel(
           Math.min(this.threads, g.N),
           g.N,
           1,
           (t, n0, n1) => [x, w, bias, out, this.desc, flags, n0, n1, ws(t)],
-          'conv2dForwardWinograd',
-        ),
-      );
-      return;
-    }
-    if (algo === 'implicit-gemm') {
-      this.withConvWorkspace(g.N, this.exports.convS1WorkspaceBytes, (ws) =>
-        this.parallel(
-          Math.min(this.threads, g.N),
-          g.N,
-          1,
-          (t, n0, n1) => [x, w, bias, out, this.desc, flags, n0, n1, ws(t)],
-          'conv2dForwardS1',
+          s1.forward,
         ),
       );
       return;
@@ -675,6 +664,33 @@ export class Kernels {
       (t, n0, n1) => [x, w, bias, out, this.desc, flags, n0, n1, this.gemmWs[t]!],
       'conv2dForward',
     );
+  }
+
+  /**
+   * The kernels of a stride-1 algorithm, which all take one workspace per thread: its size, the
+   * forward and weight-gradient kernels, where a thread leaves its weight-gradient partial and the
+   * fold that sums the partials into dw (`ws0`, thread 0's workspace, is free scratch by then).
+   */
+  private stride1Kernels(algo: 'winograd' | 'implicit-gemm') {
+    const e = this.exports;
+    const desc = this.desc;
+    return algo === 'winograd'
+      ? {
+          workspaceBytes: e.winogradWorkspaceBytes,
+          forward: 'conv2dForwardWinograd' as const,
+          weightGrad: 'conv2dWeightGradWinograd' as const,
+          partial: e.winogradWeightGradPartial,
+          fold: (dw: number, beta: number, first: number, stride: number, count: number, ws0: number) =>
+            e.conv2dWeightGradWinogradFold(dw, desc, beta, first, stride, count, ws0),
+        }
+      : {
+          workspaceBytes: e.convS1WorkspaceBytes,
+          forward: 'conv2dForwardS1' as const,
+          weightGrad: 'conv2dWeightGradS1' as const,
+          partial: e.conv2dWeightGradS1Partial,
+          fold: (dw: number, beta: number, first: number, stride: number, count: number) =>
+            e.conv2dWeightGradS1Fold(dw, desc, beta, first, stride, count),
+        };
   }
 
   /** Calls fn with per-thread conv workspaces (one block, `bytes(desc)` rounded to 64 apart). */
@@ -747,32 +763,17 @@ export class Kernels {
     const g = this.setConv(xShape, wShape, options);
     const beta = options.beta ?? 0;
     const algo = this.forwardAlgorithm(g);
-    if (algo === 'winograd') {
-      this.withConvWorkspace(g.N, this.exports.winogradWorkspaceBytes, (ws, stride, count) => {
+    if (algo !== 'im2col') {
+      const s1 = this.stride1Kernels(algo);
+      this.withConvWorkspace(g.N, s1.workspaceBytes, (ws, stride, count) => {
         const used = this.parallel(
           count,
           g.N,
           1,
           (t, n0, n1) => [x, dy, this.desc, n0, n1, ws(t)],
-          'conv2dWeightGradWinograd',
+          s1.weightGrad,
         );
-        const first = this.exports.winogradWeightGradPartial(this.desc, ws(0));
-        // Thread 0's workspace starts with its input phase planes, free once the threads are done.
-        this.exports.conv2dWeightGradWinogradFold(dw, this.desc, beta, first, stride, used, ws(0));
-      });
-      return g;
-    }
-    if (algo === 'implicit-gemm') {
-      this.withConvWorkspace(g.N, this.exports.convS1WorkspaceBytes, (ws, stride, count) => {
-        const used = this.parallel(
-          count,
-          g.N,
-          1,
-          (t, n0, n1) => [x, dy, this.desc, n0, n1, ws(t)],
-          'conv2dWeightGradS1',
-        );
-        const first = this.exports.conv2dWeightGradS1Partial(this.desc, ws(0));
-        this.exports.conv2dWeightGradS1Fold(dw, this.desc, beta, first, stride, used);
+        s1.fold(dw, beta, s1.partial(this.desc, ws(0)), stride, used, ws(0));
       });
       return g;
     }
