@@ -1,13 +1,13 @@
 /**
  * 2-d convolution (PyTorch's `F.conv2d`, cross-correlation over NCHW with OIHW weights) with its
  * gradients: input gradient (a transposed convolution), weight gradient (input x output-gradient
- * correlation) and bias gradient (output gradient summed over N, H, W).
+ * correlation) and bias gradient (output gradient summed over N, H, W), each differentiable again.
  */
 import type { Conv2dGeometry } from '../backend/backend.js';
 import { isFloating, TYPE_NAMES } from '../dtype.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { allocTensor, attach, backendOf, denseStorage, RAW_BACKWARD } from './core.js';
+import { allocTensor, attach, backendOf, denseStorage } from './core.js';
 import { reluBackward } from './elementwise.js';
 import { sum } from './reduce.js';
 import { makeView, squeeze, unsqueeze } from './views.js';
@@ -161,35 +161,60 @@ function convolution(
   const out = allocTensor([g.n, g.o, g.oh, g.ow], dtype, backend);
   const epilogue = { bias: b ? denseStorage(b) : null, relu };
   backend.conv2d(denseStorage(input), denseStorage(weight), out.storage, g, epilogue);
-  const needX = input.requires_grad;
-  const needW = weight.requires_grad;
-  const needB = b?.requires_grad ?? false;
-  const xShape = input.shape.slice();
-  const wShape = weight.shape.slice();
   // With the ReLU fused, the convolution's node hangs off a stand-in for the pre-activation that is
   // never materialised (its backward needs only x and w), and the ReLU's node saves the output.
   const pre = relu ? makeView(out, out.shape, out.strides, 0) : out;
-  const conv = attach(
-    pre,
-    'ConvolutionBackward0',
-    [input, weight, b],
-    [input, weight],
-    (gy, [x, w]) => {
-      const gyS = denseStorage(gy);
-      let gx: Tensor | null = null;
-      let gw: Tensor | null = null;
-      if (needX) {
-        gx = allocTensor(xShape, dtype, backend);
-        backend.conv2dBackwardInput(gyS, denseStorage(w!), gx.storage, g);
-      }
-      if (needW) {
-        gw = allocTensor(wShape, dtype, backend);
-        backend.conv2dBackwardWeight(denseStorage(x!), gyS, gw.storage, g);
-      }
-      return [gx, gw, needB ? sum(gy, [0, 2, 3]) : null];
-    },
-    RAW_BACKWARD,
-  );
+  const conv = recordConvolution(pre, input, weight, b, g);
   if (!relu) return conv;
   return attach(out, 'ReluBackward0', [conv], [out], (g, [y]) => [reluBackward(g, y!)]);
+}
+
+// The three passes of a convolution are bilinear maps, and each one's gradient is made of the
+// others, which is what makes every order of derivative available (create_graph):
+//   y  = conv(x, w):       dL/dx = convInputGrad(dy, w),    dL/dw = convWeightGrad(x, dy)
+//   gx = convInputGrad(dy, w):   d/d(dy) = conv(ggx, w),   d/dw = convWeightGrad(ggx, dy)
+//   gw = convWeightGrad(x, dy):  d/dx = convInputGrad(dy, ggw), d/d(dy) = conv(x, ggw)
+// (from <ggx, convT(dy, w)> = <conv(ggx, w), dy> and <ggw, wgrad(x, dy)> = <conv(x, ggw), dy>).
+// All three keep the forward's geometry g; each runs one kernel and records a node when needed.
+
+/** Records the node of y = conv(x, w) + b (y already computed with geometry g). */
+function recordConvolution(y: Tensor, x: Tensor, w: Tensor, b: Tensor | null, g: Conv2dGeometry): Tensor {
+  const [needX, needW, needB] = [x.requires_grad, w.requires_grad, b?.requires_grad ?? false];
+  return attach(y, 'ConvolutionBackward0', [x, w, b], [x, w], (gy, [sx, sw]) => [
+    needX ? convInputGrad(gy, sw!, g) : null,
+    needW ? convWeightGrad(sx!, gy, g) : null,
+    needB ? sum(gy, [0, 2, 3]) : null,
+  ]);
+}
+
+/** conv(x, w) with geometry g, no bias: the forward kernel, recorded. */
+function convPlain(x: Tensor, w: Tensor, g: Conv2dGeometry): Tensor {
+  const backend = backendOf(x, w);
+  const out = allocTensor([g.n, g.o, g.oh, g.ow], x.dtype, backend);
+  backend.conv2d(denseStorage(x), denseStorage(w), out.storage, g, { bias: null, relu: false });
+  return recordConvolution(out, x, w, null, g);
+}
+
+/** The input gradient of conv with geometry g for output gradient dy (a transposed conv), recorded. */
+function convInputGrad(dy: Tensor, w: Tensor, g: Conv2dGeometry): Tensor {
+  const backend = backendOf(dy, w);
+  const gx = allocTensor([g.n, g.c, g.h, g.w], dy.dtype, backend);
+  backend.conv2dBackwardInput(denseStorage(dy), denseStorage(w), gx.storage, g);
+  const [needDy, needW] = [dy.requires_grad, w.requires_grad];
+  return attach(gx, 'ConvolutionBackwardBackward0', [dy, w], [dy, w], (gg, [sdy, sw]) => [
+    needDy ? convPlain(gg, sw!, g) : null,
+    needW ? convWeightGrad(gg, sdy!, g) : null,
+  ]);
+}
+
+/** The weight gradient of conv with geometry g for input x and output gradient dy, recorded. */
+function convWeightGrad(x: Tensor, dy: Tensor, g: Conv2dGeometry): Tensor {
+  const backend = backendOf(x, dy);
+  const gw = allocTensor([g.o, g.c / g.groups, g.kh, g.kw], x.dtype, backend);
+  backend.conv2dBackwardWeight(denseStorage(x), denseStorage(dy), gw.storage, g);
+  const [needX, needDy] = [x.requires_grad, dy.requires_grad];
+  return attach(gw, 'ConvolutionBackwardBackward0', [x, dy], [x, dy], (gg, [sx, sdy]) => [
+    needX ? convInputGrad(sdy!, gg, g) : null,
+    needDy ? convPlain(sx!, gg, g) : null,
+  ]);
 }

@@ -9,13 +9,16 @@
  *   eval:     dx = invstd * w * dy
  *   dweight = sum(dy * xhat), dbias = sum(dy).
  */
-import type { BatchNormDims, Storage } from '../backend/backend.js';
+
+import { is_grad_enabled } from '../autograd/grad_mode.js';
+import type { BatchNormDims } from '../backend/backend.js';
 import { isFloating } from '../dtype.js';
 import { formatShape, numel } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { allocTensor, attach, backendOf, denseStorage, RAW_BACKWARD } from './core.js';
-import { add, rsqrt } from './elementwise.js';
+import type { Tensor } from '../tensor.js';
+import { allocTensor, attach, backendOf, denseStorage } from './core.js';
+import { add, mul, rsqrt, square, sub } from './elementwise.js';
 import { bumpVersion } from './inplace.js';
+import { mean, sum } from './reduce.js';
 
 /** Options of `batch_norm`, with PyTorch's names and defaults. */
 export interface BatchNormOptions {
@@ -115,41 +118,62 @@ export function batch_norm(
     mean = running_mean;
     invstd = rsqrt(add(running_var.detach(), eps));
   }
-  const xTensor = allocTensorView(input, x);
   const needX = input.requires_grad;
   const needW = weight?.requires_grad ?? false;
   const needB = bias?.requires_grad ?? false;
-  const saved = [xTensor, mean, invstd, ...(weight ? [weight] : [])];
-  return attach(
-    out,
-    'NativeBatchNormBackward0',
-    [input, weight, bias],
-    saved,
-    (dy, [sx, sm, si, sw]) => {
-      const gx = needX ? allocTensor(sx!.shape, dtype, backend) : null;
-      const gw = needW ? allocTensor([c], dtype, backend) : null;
-      const gb = needB ? allocTensor([c], dtype, backend) : null;
-      backend.batchNormBackward({
-        dy: denseStorage(dy),
-        x: sx!.storage,
-        dims,
-        weight: sw ? denseStorage(sw) : null,
-        mean: denseStorage(sm!),
-        invstd: denseStorage(si!),
-        dx: gx?.storage ?? null,
-        dweight: gw?.storage ?? null,
-        dbias: gb?.storage ?? null,
-        training,
-      });
-      return [gx, gw && weight ? gw.view(weight.shape) : gw, gb && bias ? gb.view(bias.shape) : gb];
-    },
-    RAW_BACKWARD,
-  );
+  const saved = [input, mean, invstd, ...(weight ? [weight] : [])];
+  return attach(out, 'NativeBatchNormBackward0', [input, weight, bias], saved, (dy, [sx, sm, si, sw]) => {
+    if (is_grad_enabled()) return batchNormGradRecorded(dy, sx!, sw ?? null, sm!, si!, training, eps);
+    const gx = needX ? allocTensor(sx!.shape, dtype, backend) : null;
+    const gw = needW ? allocTensor([c], dtype, backend) : null;
+    const gb = needB ? allocTensor([c], dtype, backend) : null;
+    backend.batchNormBackward({
+      dy: denseStorage(dy),
+      x: denseStorage(sx!),
+      dims,
+      weight: sw ? denseStorage(sw) : null,
+      mean: denseStorage(sm!),
+      invstd: denseStorage(si!),
+      dx: gx?.storage ?? null,
+      dweight: gw?.storage ?? null,
+      dbias: gb?.storage ?? null,
+      training,
+    });
+    return [gx, gw && weight ? gw.view(weight.shape) : gw, gb && bias ? gb.view(bias.shape) : gb];
+  });
 }
 
-/** A dense tensor of `like`'s shape over `storage` (the dense input the kernels read). */
-function allocTensorView(like: Tensor, storage: Storage): Tensor {
-  return storage === like.storage ? like : new Tensor(storage, like.shape);
+/**
+ * Batch norm's gradients as differentiable ops, for a recorded backward (create_graph); the kernel
+ * computes the same formulas otherwise. With r the dims other than 1 and xhat = (x - mean) invstd:
+ *   dx = invstd w (dy - mean_r(dy) - xhat mean_r(dy xhat))   in training, where the batch's mean and
+ *        invstd = 1 / sqrt(var_r(x) + eps) are recomputed from x so they are differentiated too;
+ *   dx = dy w invstd                                           in evaluation (running statistics);
+ *   dw = sum_r(dy xhat),  db = sum_r(dy).
+ */
+function batchNormGradRecorded(
+  dy: Tensor,
+  x: Tensor,
+  weight: Tensor | null,
+  savedMean: Tensor,
+  savedInvstd: Tensor,
+  training: boolean,
+  eps: number,
+): Tensor[] {
+  const r = x.shape.map((_, d) => d).filter((d) => d !== 1);
+  const perChannel = x.shape.map((size, d) => (d === 1 ? size : 1));
+  let mu = savedMean.view(perChannel);
+  let invstd = savedInvstd.view(perChannel);
+  if (training) {
+    mu = mean(x, r, true);
+    invstd = rsqrt(add(mean(square(sub(x, mu)), r, true), eps));
+  }
+  const xhat = mul(sub(x, mu), invstd);
+  const scale = weight ? mul(invstd, weight.view(perChannel)) : invstd;
+  const dx = training
+    ? mul(scale, sub(sub(dy, mean(dy, r, true)), mul(xhat, mean(mul(dy, xhat), r, true))))
+    : mul(dy, scale);
+  return [dx, sum(mul(dy, xhat), r), sum(dy, r)];
 }
 
 /**
