@@ -4,14 +4,16 @@
  * `optim.SGD` (lr 0.01, momentum 0.9) `step()` and `zero_grad()`, batches from a shuffling
  * `data.DataLoader` over a `TensorDataset` iterated with `for await` — at batch 16, 64 and 256.
  *
- *   npm run bench -- train [--batch 16,64,256] [--json] [--reps 15] [--warmup 3] [--threads T]
+ *   npm run bench -- train [--batch 16,64,256] [--json] [--reps 100] [--warmup 50] [--threads T]
  *                          [--backend wasm|js|tfjs] [--no-torch] [--wait-quiet SECONDS] [--repeat K]
  *   npm run bench -- train --steps 10000 [--batch 16] [--every 500] [--json]     (memory over steps)
  *
  * A step's time is the time between the ends of two consecutive loop iterations: it includes
  * fetching and collating the batch and the loader's yield to the event loop, as a user's epoch
  * does. Each batch size runs in a fresh process (so peak RSS is that configuration's alone); the
- * figure is the median step after warm-up, with the median process CPU time per step (all threads),
+ * figure is the median step after warm-up (50 steps by default: V8 optimises the hot JavaScript and
+ * the heap settles over the first few dozen steps, and an epoch is hundreds of steps, so a shorter
+ * warm-up measures start-up rather than training), with the median process CPU time per step (all threads),
  * which other load on the machine distorts far less than wall time. With `--repeat K` each side runs
  * K times, alternating, and the fastest run's figures are kept (the one least disturbed by other
  * work on a shared machine); `load` is the 1-minute load average before and after. Where a PyTorch exists
@@ -39,8 +41,8 @@ const option = (name: string, dflt: string) => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : dflt;
 };
 const json = flag('--json');
-const reps = Number(option('--reps', '15'));
-const warmup = Number(option('--warmup', '3'));
+const reps = Number(option('--reps', '100'));
+const warmup = Number(option('--warmup', '50'));
 const backend = option('--backend', 'wasm');
 const threadsArg = option('--threads', '');
 const memorySteps = Number(option('--steps', '0'));

@@ -4,7 +4,7 @@ cross-entropy, SGD(lr=0.01, momentum=0.9), batches from a shuffling DataLoader o
 A step's time runs from the end of one loop iteration to the end of the next (batch fetching
 included); prints the median wall and CPU time per step after warm-up as one JSON line.
 
-    .venv/bin/python tools/bench/train_torch.py --batch 64 [--threads 2] [--reps 15] [--warmup 3]
+    .venv/bin/python tools/bench/train_torch.py --batch 64 [--threads 2] [--reps 100] [--warmup 50]
 """
 import argparse
 import json
@@ -19,8 +19,8 @@ from torch.utils.data import DataLoader, TensorDataset
 parser = argparse.ArgumentParser()
 parser.add_argument('--batch', type=int, default=64)
 parser.add_argument('--threads', type=int, default=2)
-parser.add_argument('--reps', type=int, default=15)
-parser.add_argument('--warmup', type=int, default=3)
+parser.add_argument('--reps', type=int, default=100)
+parser.add_argument('--warmup', type=int, default=50)
 args = parser.parse_args()
 torch.set_num_threads(args.threads)
 torch.manual_seed(0)

@@ -173,6 +173,8 @@ export type ParallelExport =
   | 'conv2dWeightGrad'
   | 'conv2dForwardS1'
   | 'conv2dWeightGradS1'
+  | 'sgdStep'
+  | 'adamStep'
   | 'conv2dForwardWinograd'
   | 'conv2dWeightGradWinograd';
 
@@ -1042,11 +1044,7 @@ export class Kernels {
   sgdStep(p: number, grad: number, buf: number, n: number, o: SgdOptions): void {
     const momentum = o.momentum ?? 0;
     if (momentum !== 0 && !buf) throw new Error('sgdStep: momentum needs a momentum buffer');
-    this.exports.sgdStep(
-      p,
-      grad,
-      buf,
-      n,
+    const scalars = [
       o.lr,
       momentum,
       1 - (o.dampening ?? 0),
@@ -1054,6 +1052,14 @@ export class Kernels {
       +(o.nesterov ?? false),
       +(o.maximize ?? false),
       +(o.first ?? false),
+    ];
+    // memory-bound over the whole model: large parameters are split across the threads
+    this.split(
+      n,
+      n,
+      4,
+      (_, i0, i1) => [p + 4 * i0, grad + 4 * i0, buf && buf + 4 * i0, i1 - i0, ...scalars],
+      'sgdStep',
     );
   }
 
@@ -1065,13 +1071,7 @@ export class Kernels {
     const [beta1, beta2] = o.betas ?? [0.9, 0.999];
     const wd = o.weight_decay ?? (o.decoupled ? 1e-2 : 0);
     if (o.amsgrad && !vmax) throw new Error('adamStep: amsgrad needs a max_exp_avg_sq buffer');
-    this.exports.adamStep(
-      p,
-      grad,
-      m,
-      v,
-      vmax,
-      n,
+    const scalars = [
       1 - beta1,
       beta2,
       1 - beta2,
@@ -1083,6 +1083,14 @@ export class Kernels {
       +(o.amsgrad ?? false),
       +(o.decoupled ?? false),
       +(o.maximize ?? false),
+    ];
+    const at = (base: number, i: number) => base && base + 4 * i;
+    this.split(
+      n,
+      n,
+      4,
+      (_, i0, i1) => [at(p, i0), at(grad, i0), at(m, i0), at(v, i0), at(vmax, i0), i1 - i0, ...scalars],
+      'adamStep',
     );
   }
 

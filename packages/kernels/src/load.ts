@@ -59,6 +59,8 @@ const PARALLEL_EXPORTS: readonly ParallelExport[] = [
   'conv2dWeightGradS1',
   'conv2dForwardWinograd',
   'conv2dWeightGradWinograd',
+  'sgdStep',
+  'adamStep',
 ];
 
 function build(module: WebAssembly.Module, variant: WasmVariant, threads: number): Kernels {

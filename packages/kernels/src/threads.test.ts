@@ -106,6 +106,16 @@ describe('thread pool', () => {
       grab(o2);
       k.softmax(px, o, 64, 30, 34);
       grab(o);
+      // optimizer steps over one large parameter (o as the parameter, o2 as its moment buffer)
+      k.copyIn(o, x);
+      k.copyIn(o2, y);
+      k.sgdStep(o, py, o2, n, { lr: 0.1, momentum: 0.9, weight_decay: 0.01, nesterov: true });
+      grab(o);
+      grab(o2);
+      k.copyIn(idx, y); // a positive second moment
+      k.adamStep(o, py, o2, idx, 0, n, { lr: 0.01, step: 3, weight_decay: 0.1 });
+      grab(o);
+      grab(idx);
       for (const p of [px, py, o, o2, idx, small, small2]) k.free(p);
       return out;
     };
