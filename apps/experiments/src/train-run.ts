@@ -97,7 +97,7 @@ async function evaluate(
   for await (const [x, y] of loader) {
     no_grad(() => {
       const out = model.forward(x);
-      loss += Number(F.cross_entropy(out, y, { reduction: 'sum' }).item());
+      loss += F.cross_entropy(out, y, { reduction: 'sum' }).item();
       correct += out.argmax(1).eq(y).sum().item();
       n += y.shape[0]!;
     });
@@ -294,7 +294,7 @@ export const createTrainer: TrainerFactory = async ({ data: folder, threads, che
         opt.zero_grad();
         const out = model.forward(x);
         const loss = F.cross_entropy(out, y);
-        const value = Number(loss.item());
+        const value = loss.item();
         if (!Number.isFinite(value)) {
           // Stop before the update, as PyTorch users do on NaN: the record keeps what was learnt.
           partial.diverged = true;
@@ -304,7 +304,7 @@ export const createTrainer: TrainerFactory = async ({ data: folder, threads, che
         opt.step();
         step += 1;
         const n = y.shape[0]!;
-        const correct = Number(no_grad(() => out.argmax(1).eq(y).sum().item()));
+        const correct = no_grad(() => out.argmax(1).eq(y).sum().item());
         p.batches += 1;
         p.loss += value * n;
         p.correct += correct;

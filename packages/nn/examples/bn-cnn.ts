@@ -54,7 +54,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const y = torch.randint(0, 10, [8]);
   const loss = F.nll_loss(model.forward(x), y);
   loss.backward();
-  console.log(`NLL loss on a random batch of 8: ${Number(loss.item()).toFixed(4)}`);
+  console.log(`NLL loss on a random batch of 8: ${loss.item().toFixed(4)}`);
   for (const [name, p] of model.named_parameters())
-    console.log(`${name}: grad norm ${Number(p.grad!.square().sum().sqrt().item()).toFixed(5)}`);
+    console.log(`${name}: grad norm ${p.grad!.square().sum().sqrt().item().toFixed(5)}`);
 }

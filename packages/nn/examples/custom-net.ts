@@ -51,7 +51,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const [name, p] of net.named_parameters()) {
     const v = p.toFloat32Array();
     console.log(
-      `${name}: shape [${p.shape}], min ${Math.min(...v.slice(0, 4096)).toFixed(4)}, mean ${Number(p.mean().item()).toFixed(4)}`,
+      `${name}: shape [${p.shape}], min ${Math.min(...v.slice(0, 4096)).toFixed(4)}, mean ${p.mean().item().toFixed(4)}`,
     );
   }
   // U(0, 1) weights on every layer: activations grow with the fan-in, the tutorial's point against it.

@@ -63,12 +63,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const loss = F.cross_entropy(logits, y);
   loss.backward();
   console.log(
-    `scheme ${scheme}: logits std ${Number(logits.std().item()).toFixed(4)}, loss ${Number(loss.item()).toFixed(4)}`,
+    `scheme ${scheme}: logits std ${logits.std().item().toFixed(4)}, loss ${loss.item().toFixed(4)}`,
   );
   for (const m of model.modules()) {
     if (m instanceof nn.Conv2d || m instanceof nn.Linear) {
       console.log(
-        `${m.toString()}: weight std ${Number(m.weight.std().item()).toFixed(5)}, grad norm ${Number(m.weight.grad!.square().sum().sqrt().item()).toExponential(3)}`,
+        `${m.toString()}: weight std ${m.weight.std().item().toFixed(5)}, grad norm ${m.weight.grad!.square().sum().sqrt().item().toExponential(3)}`,
       );
     }
   }

@@ -199,12 +199,11 @@ function checkGrad(f: (x: Tensor) => Tensor, x0: Tensor, what: string): void {
   const base = x0.toFloat32Array();
   const h = 1e-2;
   const at = (values: Float32Array) =>
-    torch.no_grad(
-      () =>
-        f(torch.tensor(values).view(x0.shape as number[]))
-          .mul(w)
-          .sum()
-          .item() as number,
+    torch.no_grad(() =>
+      f(torch.tensor(values).view(x0.shape as number[]))
+        .mul(w)
+        .sum()
+        .item(),
     );
   for (let i = 0; i < base.length; i++) {
     const plus = base.slice();

@@ -171,7 +171,7 @@ describeEachBackend('whole-model forward and backward match PyTorch', () => {
       const out = model.forward(decode(c.input)) as Tensor;
       expectClose(out, c.output, 'output', RTOL, 1e-6);
       const loss = losses[c.model]!(out, torch.tensor(c.target, { dtype: 'int64' }));
-      expect(Math.abs((loss.item() as number) - c.loss)).toBeLessThanOrEqual(RTOL * Math.abs(c.loss));
+      expect(Math.abs(loss.item() - c.loss)).toBeLessThanOrEqual(RTOL * Math.abs(c.loss));
       loss.backward();
       const params = model.named_parameters();
       expect(params.map(([n]) => n)).toEqual(Object.keys(c.grads));

@@ -259,22 +259,22 @@ export class Tensor {
   // ---- conversion -----------------------------------------------------------------------------
 
   /**
-   * The single element as a JS value, like PyTorch's `item()`: a number for float and integer
-   * tensors, `true`/`false` for bool tensors (PyTorch returns a Python bool). The declared type is
-   * PyTorch's `Number` union; narrow it where the dtype is known (`loss.item() as number`).
+   * The single element as a number, like PyTorch's `item()`. A bool tensor gives 1 or 0: Python's
+   * `True` is the integer 1 too, and one return type lets a training loop write
+   * `total += loss.item()` without a cast (`Boolean(mask.any().item())`, or `tolist()`, gives
+   * `true`/`false`).
    *
    * @example
    * ```ts
    * torch.tensor([2.5]).item(); // 2.5
-   * torch.tensor([1, 2]).gt(0).all().item(); // true
+   * torch.tensor([1, 2]).gt(0).all().item(); // 1
    * ```
    */
-  item(): number | boolean {
+  item(): number {
     if (this.numel() !== 1) {
       throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     }
-    const v = this.storage.data[this.offset]!;
-    return this.dtype === 'bool' ? v !== 0 : v;
+    return this.storage.data[this.offset]!;
   }
 
   /** Nested arrays of numbers (booleans for bool tensors), like PyTorch's `tolist()`. */

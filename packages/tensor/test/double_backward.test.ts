@@ -88,7 +88,7 @@ describe('torch.autograd.grad', () => {
     const numeric = gradAt(eps)
       .sub(gradAt(-eps))
       .div(2 * eps);
-    const diff = hv!.sub(numeric).abs().max().item() as number;
+    const diff = hv!.sub(numeric).abs().max().item();
     expect(diff).toBeLessThan(1e-7);
   });
 

@@ -57,7 +57,7 @@ export function numericalJacobians(
     const jac: Jacobian = Array.from({ length: outCount }, () => new Float64Array(x.numel()));
     for (let k = 0; k < x.numel(); k++) {
       const element = flat.select(0, k);
-      const orig = element.item() as number;
+      const orig = element.item();
       element.fill_(orig + eps);
       const plus = evaluate();
       element.fill_(orig - eps);

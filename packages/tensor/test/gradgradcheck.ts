@@ -66,11 +66,11 @@ export function gradgradcheck(
     const row = new Float64Array(x.numel());
     for (let k = 0; k < x.numel(); k++) {
       const element = flat.select(0, k);
-      const orig = element.item() as number;
+      const orig = element.item();
       element.fill_(orig + eps);
-      const plus = firstOrder(false).item() as number;
+      const plus = firstOrder(false).item();
       element.fill_(orig - eps);
-      const minus = firstOrder(false).item() as number;
+      const minus = firstOrder(false).item();
       element.fill_(orig);
       row[k] = (plus - minus) / (2 * eps);
     }

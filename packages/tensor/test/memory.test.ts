@@ -44,8 +44,8 @@ it('keeps wasm memory flat over 10,000 training steps of a small MLP', async () 
         p.grad!.zero_();
       }
     });
-    if (step === 0) firstLoss = loss.item() as number;
-    lastLoss = loss.item() as number;
+    if (step === 0) firstLoss = loss.item();
+    lastLoss = loss.item();
     if (step % 500 === 499) inUse.push(torch.memory_stats()!.bytesInUse);
     await nextTask();
   }

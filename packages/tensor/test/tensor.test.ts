@@ -169,8 +169,8 @@ describe('reductions', () => {
         .sum()
         .item(),
     ).toBe(2);
-    expect(T([1, 0]).bool().all().item()).toBe(false);
-    expect(T([1, 0]).bool().any().item()).toBe(true);
+    expect(T([1, 0]).bool().all().item()).toBe(0);
+    expect(T([1, 0]).bool().any().item()).toBe(1);
   });
 });
 

@@ -104,7 +104,7 @@ export abstract class BatchNormBase extends Module {
     if (this.training && this.track_running_stats && this.num_batches_tracked !== null) {
       const tracked = this.num_batches_tracked;
       torch.no_grad(() => tracked.add_(1));
-      if (this.momentum === null) factor = 1 / Number(tracked.item());
+      if (this.momentum === null) factor = 1 / tracked.item();
     }
     const useRunning = !this.training || this.track_running_stats;
     return torch.batch_norm(

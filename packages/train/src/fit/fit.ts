@@ -142,7 +142,7 @@ function callLoss(loss: LossFn, output: Tensor, target: Tensor): Tensor {
 function countCorrect(output: Tensor, target: Tensor): number | null {
   if (output.ndim !== 2 || target.ndim !== 1 || target.dtype.startsWith('float') || target.dtype === 'bool')
     return null;
-  return Number(output.argmax(1).eq(target).sum().item());
+  return output.argmax(1).eq(target).sum().item();
 }
 
 /** Sums for an epoch's means. */
@@ -224,7 +224,7 @@ export async function evaluate(
   for await (const [x, y] of loader) {
     const [l, correct] = no_grad(() => {
       const out = model.forward(x);
-      return [Number(callLoss(loss, out, y).item()), countCorrect(out, y)] as const;
+      return [callLoss(loss, out, y).item(), countCorrect(out, y)] as const;
     });
     r.add(l, correct, x.shape[0]!);
   }
@@ -330,7 +330,7 @@ export async function fit(model: FitModel, options: FitOptions): Promise<EpochRe
         optimizer.zero_grad();
         const out = model.forward(x);
         const lossTensor = callLoss(loss, out, y);
-        const value = Number(lossTensor.item());
+        const value = lossTensor.item();
         if (!Number.isFinite(value)) throw new NonFiniteLossError(value, epoch, step, lr());
         lossTensor.backward();
         const stepLr = lr();

@@ -324,7 +324,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
             continue;
           }
           if (key === 'step' && isTensorLike(value) && value.numel() === 1) {
-            s[key] = Number(value.item()); // PyTorch keeps the step count as a 0-d float tensor
+            s[key] = value.item(); // PyTorch keeps the step count as a 0-d float tensor
             continue;
           }
           const values = isTensorLike(value) ? tensorValues(value) : Float32Array.from(value);
