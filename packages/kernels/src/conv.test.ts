@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refForward, refInputGrad, refWeightGrad } from '../test/conv-reference.js';
-import { expectClose, put, randArray, randInt, rng } from '../test/helpers.js';
+import { expectClose, expectWeightGradAccumulates, put, randArray, randInt, rng } from '../test/helpers.js';
 import { type Conv2dOptions, conv2dGeometry, type Kernels, loadKernels } from './index.js';
 
 let k1: Kernels;
@@ -134,26 +134,7 @@ describe('conv2d', () => {
   });
 
   it('accumulates the weight gradient with beta = 1 on both paths', () => {
-    for (const c of [CASES[1]!, CASES[2]!]) {
-      const r = rng(5);
-      const g = conv2dGeometry(c.x, c.w, c.o);
-      const xLen = c.x.reduce((a, b) => a * b);
-      const wLen = c.w.reduce((a, b) => a * b);
-      const yLen = g.N * g.Co * g.OH * g.OW;
-      const [px, pdy] = [put(k1, randArray(r, xLen)), put(k1, randArray(r, yLen))];
-      const once = k1.alloc(4 * wLen);
-      const twice = k1.alloc(4 * wLen);
-      k1.conv2dWeightGrad(px, pdy, once, c.x, c.w, c.o);
-      k1.conv2dWeightGrad(px, pdy, twice, c.x, c.w, c.o);
-      k1.conv2dWeightGrad(px, pdy, twice, c.x, c.w, { ...c.o, beta: 1 });
-      expectClose(
-        k1.readF32(twice, wLen),
-        Array.from(k1.readF32(once, wLen), (v) => 2 * v),
-        1e-6,
-        1e-6,
-        'beta = 1',
-      );
-    }
+    for (const c of [CASES[1]!, CASES[2]!]) expectWeightGradAccumulates(k1, c, 5);
   });
 
   it('reports PyTorch-style shape errors', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refForward, refInputGrad, refWeightGrad } from '../test/conv-reference.js';
-import { expectClose, put, randArray, rng } from '../test/helpers.js';
+import { expectClose, expectWeightGradAccumulates, put, randArray, rng } from '../test/helpers.js';
 import { type Conv2dOptions, conv2dGeometry, type Kernels, loadKernels } from './index.js';
 
 // Winograd F(2x2, 3x3) (assembly/winograd.ts) against the float64 definition, on shapes that exercise
@@ -108,30 +108,7 @@ describe('Winograd F(2x2, 3x3) convolution', () => {
   });
 
   it('accumulates the weight gradient with beta = 1', () => {
-    const c = CASES[0]!;
-    const r = rng(9);
-    const g = conv2dGeometry(c.x, c.w, c.o);
-    const wLen = c.w.reduce((a, b) => a * b);
-    const px = put(
-      k1,
-      randArray(
-        r,
-        c.x.reduce((a, b) => a * b),
-      ),
-    );
-    const pdy = put(k1, randArray(r, g.N * g.Co * g.OH * g.OW));
-    const once = k1.alloc(4 * wLen);
-    const twice = k1.alloc(4 * wLen);
-    k1.conv2dWeightGrad(px, pdy, once, c.x, c.w, c.o);
-    k1.conv2dWeightGrad(px, pdy, twice, c.x, c.w, c.o);
-    k1.conv2dWeightGrad(px, pdy, twice, c.x, c.w, { ...c.o, beta: 1 });
-    expectClose(
-      k1.readF32(twice, wLen),
-      Array.from(k1.readF32(once, wLen), (v) => 2 * v),
-      1e-6,
-      1e-6,
-      'beta = 1',
-    );
+    expectWeightGradAccumulates(k1, CASES[0]!, 9);
   });
 
   it('gives the same results on 1 and 2 threads', () => {

@@ -1,6 +1,6 @@
 // Test helpers: a seeded RNG, float32 tensors in wasm memory, and tolerance checks.
 import { expect } from 'vitest';
-import type { Kernels } from '../src/index.js';
+import { type Conv2dOptions, conv2dGeometry, type Kernels } from '../src/index.js';
 
 /** mulberry32: small, seeded, good enough to draw test shapes and values. */
 export function rng(seed: number): () => number {
@@ -52,4 +52,34 @@ export function expectClose(
     if (g === w) continue;
     if (!(Math.abs(g - w) <= atol + rtol * Math.abs(w))) expect.fail(`${what}[${i}]: got ${g}, want ${w}`);
   }
+}
+
+/**
+ * Asserts that conv2dWeightGrad with `beta: 1` adds to the buffer instead of overwriting it: a
+ * second call with beta 1 after a plain one gives twice the plain result.
+ */
+export function expectWeightGradAccumulates(
+  k: Kernels,
+  c: { x: number[]; w: number[]; o: Conv2dOptions },
+  seed: number,
+): void {
+  const r = rng(seed);
+  const g = conv2dGeometry(c.x, c.w, c.o);
+  const wLen = c.w.reduce((a, b) => a * b);
+  const px = put(
+    k,
+    randArray(
+      r,
+      c.x.reduce((a, b) => a * b),
+    ),
+  );
+  const pdy = put(k, randArray(r, g.N * g.Co * g.OH * g.OW));
+  const once = k.alloc(4 * wLen);
+  const twice = k.alloc(4 * wLen);
+  k.conv2dWeightGrad(px, pdy, once, c.x, c.w, c.o);
+  k.conv2dWeightGrad(px, pdy, twice, c.x, c.w, c.o);
+  k.conv2dWeightGrad(px, pdy, twice, c.x, c.w, { ...c.o, beta: 1 });
+  const doubled = Array.from(k.readF32(once, wLen), (v) => 2 * v);
+  expectClose(k.readF32(twice, wLen), doubled, 1e-6, 1e-6, 'beta = 1');
+  for (const p of [px, pdy, once, twice]) k.free(p);
 }
