@@ -58,7 +58,8 @@ function qPad(d: usize): i32 {
   return (field(d, D_OH) * paddedWidth(d) + NR - 1) & ~(NR - 1);
 }
 
-function align64(n: usize): usize {
+/** `n` bytes rounded up to a whole 64-byte cache line. */
+export function align64(n: usize): usize {
   return (n + 63) & ~(<usize>63);
 }
 

@@ -24,7 +24,7 @@
 // lanes whatever the tile row, and the transforms run on whole vectors (even/odd columns split by
 // shuffles). Output and output gradient use the same phase layout, at 2f, without the +Wp rows.
 
-import { addTile, microRowsA } from './convs1';
+import { addTile, align64, microRowsA } from './convs1';
 import { D_CI, D_CO, D_H, D_OH, D_OW, D_PH, D_PW, D_W, field } from './descriptor';
 import { FLAG_RELU, MR, NR, packB } from './gemm';
 import { at } from './simd';
@@ -73,10 +73,6 @@ function roundUp(n: i32, m: i32): i32 {
  */
 function phaseFloats(d: usize): i32 {
   return roundUp(2 * tileCount(d) + rowWidth(d) + 12, 16);
-}
-
-function align64(n: usize): usize {
-  return (n + 63) & ~(<usize>63);
 }
 
 /** Bytes of `n` floats rounded to a cache line. */
