@@ -234,6 +234,29 @@ describe('devices', () => {
     expect(F.avg_pool2d(torch.ones([1, 1, 4, 4]).to('js'), 2, { divisor_override: 3 }).device).toBe('js');
     net.to(torch.get_backend());
   });
+
+  it('casts floating parameters and buffers to float64 in place (double, float, to(dtype))', () => {
+    const net = new Net();
+    const weight = net.fc1.weight;
+    const before = weight.tolist();
+    const opt = [weight]; // what an optimizer built earlier holds
+    expect(net.double()).toBe(net);
+    expect(net.fc1.weight).toBe(opt[0]);
+    expect(net.parameters().every((p) => p.dtype === 'float64')).toBe(true);
+    expect(weight.tolist()).toEqual(before); // float32 values are exact doubles
+    const buffers = Object.fromEntries(net.named_buffers());
+    expect(buffers['head.1.running_mean']!.dtype).toBe('float64');
+    expect(buffers['head.1.num_batches_tracked']!.dtype).toBe('int64'); // integers are left alone, as PyTorch
+    const out = net.forward(torch.ones([2, 4], { dtype: 'float64' }));
+    expect(out.dtype).toBe('float64');
+    out.sum().backward();
+    expect(weight.grad!.dtype).toBe('float64');
+    net.float();
+    expect(net.parameters().every((p) => p.dtype === 'float32' && p.grad?.dtype !== 'float64')).toBe(true);
+    expect(() => net.to('int64' as 'float32')).toThrow(
+      'nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=int64',
+    );
+  });
 });
 
 describe('state_dict and load_state_dict', () => {

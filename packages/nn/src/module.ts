@@ -474,25 +474,54 @@ export abstract class Module {
   // ---- devices --------------------------------------------------------------------------------------
 
   /**
-   * Moves every parameter (with its gradient) and buffer to a backend, in place, as PyTorch's
-   * `model.to(device)`: parameters keep their identity (an optimizer built earlier still holds them),
-   * only their storage moves. Returns this module.
+   * Moves every parameter (with its gradient) and buffer to a backend, or casts the floating-point
+   * ones to a float dtype, in place, as PyTorch's `model.to(device)` / `model.to(dtype)`: parameters
+   * keep their identity (an optimizer built earlier still holds them), only their storage changes.
+   * Integer buffers (BatchNorm's `num_batches_tracked`) keep their dtype, as in PyTorch. Returns this
+   * module.
    *
+   * @throws for a non-float dtype, with PyTorch's message.
    * @example
    * ```ts
    * model.to('tfjs'); // then feed it tfjs tensors: x.to('tfjs')
+   * model.to('float64'); // the same as model.double()
    * ```
    */
-  to(device: BackendName): this {
+  to(target: BackendName | 'float32' | 'float64' | 'float' | 'double'): this {
+    const isDevice = target === 'wasm' || target === 'tfjs' || target === 'js';
+    if (!isDevice && !['float32', 'float64', 'float', 'double'].includes(target)) {
+      throw new TypeError(
+        `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${String(target)}`,
+      );
+    }
+    const convert = (t: Tensor): Tensor => (isDevice || t.is_floating_point() ? t.to(target) : t);
     for (const m of this.modules()) {
       const self = m as unknown as Record<string, unknown>;
       for (const [, p] of m._members().params) {
-        p.data = p.data.to(device);
-        if (p.grad !== null) p.grad = p.grad.to(device);
+        p.data = convert(p.data);
+        if (p.grad !== null) p.grad = convert(p.grad);
       }
-      for (const [name, b] of m._members().buffers) self[name] = b.to(device);
+      for (const [name, b] of m._members().buffers) self[name] = convert(b);
     }
     return this;
+  }
+
+  /**
+   * Casts floating-point parameters and buffers to float64, in place (PyTorch's `model.double()`),
+   * e.g. for a float64 gradient check of a whole model.
+   *
+   * @example
+   * ```ts
+   * const model = new nn.Linear(3, 2).double(); // model.weight.dtype === 'float64'
+   * ```
+   */
+  double(): this {
+    return this.to('float64');
+  }
+
+  /** Casts floating-point parameters and buffers to float32, in place (`model.float()`). @example `model.float();` */
+  float(): this {
+    return this.to('float32');
   }
 
   // ---- modes and gradients -----------------------------------------------------------------------

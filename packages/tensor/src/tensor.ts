@@ -156,6 +156,19 @@ export class Tensor {
     this.dtype = value.dtype;
   }
 
+  /**
+   * Whether the dtype is a floating-point one (float32 or float64), as PyTorch's `is_floating_point()`.
+   *
+   * @example
+   * ```ts
+   * torch.zeros([2]).is_floating_point(); // true
+   * torch.tensor([1, 2]).is_floating_point(); // false (int64)
+   * ```
+   */
+  is_floating_point(): boolean {
+    return isFloating(this.dtype);
+  }
+
   /** Size of dimension `dim`, or the whole shape. */
   /** The whole shape, as a new array. */
   size(): number[];
