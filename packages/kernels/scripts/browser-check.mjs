@@ -23,7 +23,24 @@ try {
   const p = k.alloc(16);
   k.f32(p, 4).set([1, 4, 9, 16]);
   k.unary('sqrt', p, p, 4);
-  const ok = k.f32(c, n * n).every((v) => v === n) && k.readF32(p, 4).join() === '1,2,3,4';
+  // a tutorial-sized 3x3 conv through Winograd (split over the workers where there are any) must
+  // agree with the implicit GEMM path
+  const xs = [2, 16, 14, 14];
+  const ws = [32, 16, 3, 3];
+  const x = k.alloc(4 * 2 * 16 * 14 * 14);
+  const w = k.alloc(4 * 32 * 16 * 9);
+  const y1 = k.alloc(4 * 2 * 32 * 14 * 14);
+  const y2 = k.alloc(4 * 2 * 32 * 14 * 14);
+  k.f32(x, 2 * 16 * 14 * 14).forEach((_, i, v) => { v[i] = Math.sin(i); });
+  k.f32(w, 32 * 16 * 9).forEach((_, i, v) => { v[i] = Math.cos(i) * 0.1; });
+  const algorithm = k.convAlgorithm('forward', xs, ws, { padding: 1 });
+  k.conv2dForward(x, xs, w, ws, 0, y1, { padding: 1 });
+  k.winograd = 'never';
+  k.conv2dForward(x, xs, w, ws, 0, y2, { padding: 1 });
+  const a1 = k.readF32(y1, 2 * 32 * 14 * 14);
+  const a2 = k.readF32(y2, 2 * 32 * 14 * 14);
+  const convOk = algorithm === 'winograd' && a1.every((v, i) => Math.abs(v - a2[i]) <= 1e-4 * (1 + Math.abs(a2[i])));
+  const ok = k.f32(c, n * n).every((v) => v === n) && k.readF32(p, 4).join() === '1,2,3,4' && convOk;
   document.title = JSON.stringify({ ok, variant: k.variant, threads: k.threads, isolated: crossOriginIsolated });
 } catch (e) {
   document.title = JSON.stringify({ ok: false, error: String(e) });
