@@ -1,6 +1,6 @@
 // Argument forms (PyTorch's positionals and keywords), generators, and zero-element no-ops.
-import { empty, Generator, manual_seed } from '@minidl/tensor';
-import { describe, expect, it, vi } from 'vitest';
+import { empty, Generator, manual_seed, warnings } from '@minidl/tensor';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { peekGlobalDraws } from './fixtures.test-helpers.js';
 import {
   dirac_,
@@ -83,8 +83,12 @@ describe('generator option', () => {
 });
 
 describe('zero-element tensors', () => {
+  // both Kaiming calls warn, as in PyTorch (two call sites); minidl's default filter keys on the text
+  beforeAll(() => warnings.simplefilter('always'));
+  afterAll(() => warnings.simplefilter('default'));
+
   it('are a no-op that draws nothing; kaiming warns as PyTorch', () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
     manual_seed(0);
     const before = peekGlobalDraws();
     kaiming_uniform_(empty([0, 3]));

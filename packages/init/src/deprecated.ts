@@ -2,17 +2,20 @@
  * PyTorch's deprecated init names without the trailing underscore (`nn.init.xavier_normal`, as old
  * tutorials write): each warns with PyTorch's FutureWarning and calls the in-place function.
  */
+import { warnings } from '@minidl/tensor';
 import { constant_, normal_, uniform_ } from './basic.js';
 import { kaiming_normal_, kaiming_uniform_, xavier_normal_, xavier_uniform_ } from './kaiming-xavier.js';
 import { orthogonal_ } from './orthogonal.js';
 import { sparse_ } from './sparse.js';
 import { dirac_, eye_ } from './structured.js';
-import { warn } from './warn.js';
 
 function deprecate<A extends unknown[], R>(fn: (...args: A) => R, newName: string): (...args: A) => R {
   const oldName = newName.slice(0, -1);
   return (...args: A) => {
-    warn(`\`nn.init.${oldName}\` is now deprecated in favor of \`nn.init.${newName}\`.`, 'FutureWarning');
+    warnings.warn(
+      `\`nn.init.${oldName}\` is now deprecated in favor of \`nn.init.${newName}\`.`,
+      'FutureWarning',
+    );
     return fn(...args);
   };
 }

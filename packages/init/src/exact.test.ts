@@ -60,7 +60,7 @@ describe('bit-exact with torch.nn.init after torch.manual_seed (torch 2.13 fixtu
   for (const c of fixture.exact) byFn.set(c.fn, [...(byFn.get(c.fn) ?? []), c]);
   for (const [fn, cases] of byFn) {
     it(`${fn}: ${cases.length} cases`, () => {
-      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
       for (const c of cases) {
         const label = `seed ${c.seed}${c.generator_seed === undefined ? '' : ` generator ${c.generator_seed}`}${c.layout ? ` ${c.layout}` : ''} ${fn}(${JSON.stringify(c.kwargs)}) shape [${c.shape}]`;
         manual_seed(c.seed);

@@ -3,8 +3,7 @@
  * computed float32 pattern (row-major) into it.
  */
 
-import { type Generator, no_grad, type Tensor, tensor } from '@minidl/tensor';
-import { warn } from './warn.js';
+import { type Generator, no_grad, type Tensor, tensor, warnings } from '@minidl/tensor';
 
 /** The optional generator every random init function takes, as PyTorch's `generator=` keyword. */
 export interface GeneratorOptions {
@@ -29,7 +28,7 @@ export function writeValues<T extends Tensor>(t: T, values: Float32Array): T {
  */
 export function skipZeroElement(t: Tensor): boolean {
   if (!t.shape.includes(0)) return false;
-  warn('Initializing zero-element tensors is a no-op');
+  warnings.warn('Initializing zero-element tensors is a no-op');
   return true;
 }
 

@@ -4,10 +4,10 @@
  * proposal on [a, b] accepted with probability pdf(x) / pdf(mode).
  */
 import type { Tensor } from '@minidl/tensor';
+import { warnings } from '@minidl/tensor';
 import { normCdf } from './erf.js';
 import { default_generator, type Generator, type Layout, normalSamples, uniformSamples } from './rng.js';
 import { type GeneratorOptions, keywordArgs, writeValues } from './tensor-io.js';
-import { warn } from './warn.js';
 
 const f32 = Math.fround;
 
@@ -51,7 +51,7 @@ export function truncNormalSamples(
   { mean, std, a, b }: TruncNormalParams,
 ): Float32Array {
   if (mean < a - 2 * std || mean > b + 2 * std) {
-    warn(
+    warnings.warn(
       'mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may be incorrect.',
     );
   }

@@ -98,12 +98,13 @@ describe('loss errors', () => {
   });
 
   it("MSELoss with mismatched shapes broadcasts with PyTorch's warning", () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     expect(() => new nn.MSELoss().forward(zeros(2, 3), zeros(2, 2))).toThrow(pytorch('mse_shape'));
     expect(warn).toHaveBeenCalledWith(
       expect.stringContaining(
         'Using a target size (torch.Size([2, 2])) that is different to the input size (torch.Size([2, 3]))',
       ),
+      'UserWarning',
     );
     warn.mockRestore();
   });

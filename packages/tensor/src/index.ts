@@ -12,6 +12,7 @@
  */
 export { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from './autograd/grad_mode.js';
 export * as autograd from './autograd/index.js';
+export * as warnings from './warnings.js';
 export { type BackwardFn, Node } from './autograd/node.js';
 export type {
   Backend,

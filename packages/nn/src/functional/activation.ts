@@ -6,8 +6,8 @@
 
 import type { Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { warnings } from '@minidl/tensor';
 import { namedArgs, type PyArgs } from '../args.js';
-import { warnOnce } from '../warn.js';
 
 /** The `inplace` option of ReLU-like functions. */
 export interface InplaceOptions {
@@ -76,7 +76,7 @@ export function tanh(input: Tensor): Tensor {
 function softmaxDim(name: string, input: Tensor, args: readonly unknown[]): number {
   const { dim } = namedArgs<SoftmaxOptions>(args, ['dim']);
   if (dim !== undefined && dim !== null) return dim;
-  warnOnce(
+  warnings.warn(
     `Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`,
   );
   return input.ndim === 0 || input.ndim === 1 || input.ndim === 3 ? 0 : 1;

@@ -18,8 +18,8 @@
 
 import type { BackendName, Tensor } from '@minidl/tensor';
 import * as torch from '@minidl/tensor';
+import { warnings } from '@minidl/tensor';
 import { namedArgs, type PyArgs } from '../args.js';
-import { warnOnce } from '../warn.js';
 import { checkReduction, type Reduction, reduce } from './reduction.js';
 
 /** Options of `nll_loss` and `NLLLoss`, with PyTorch's names and defaults. */
@@ -223,7 +223,7 @@ export function cross_entropy(
 export function mse_loss(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
   const reduction = checkReduction(options.reduction ?? 'mean');
   if (input.ndim !== target.ndim || input.shape.some((s, i) => s !== target.shape[i])) {
-    warnOnce(
+    warnings.warn(
       `Using a target size (torch.Size([${target.shape.join(', ')}])) that is different to the input size (torch.Size([${input.shape.join(', ')}])). ` +
         'This will likely lead to incorrect results due to broadcasting. Please ensure they have the same size.',
     );

@@ -195,6 +195,7 @@ describe('random_split', () => {
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn).toHaveBeenCalledWith(
       'Length of split at index 1 is 0. This might result in an empty dataset.',
+      'UserWarning',
     );
     warn.mockRestore();
   });

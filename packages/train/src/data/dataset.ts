@@ -4,7 +4,7 @@
  * has the same hook for batched fetching); the DataLoader then makes each batch with one gather
  * instead of one small tensor per sample.
  */
-import { type DType, empty, type Generator, randperm, type Tensor } from '@minidl/tensor';
+import { type DType, empty, type Generator, randperm, type Tensor, warnings } from '@minidl/tensor';
 import { type Collated, default_collate } from './collate.js';
 
 /**
@@ -181,7 +181,7 @@ export function random_split<T, B>(
     // PyTorch warns (fractions only) when rounding leaves a split empty, e.g. [0.95, 0.05] of 10
     for (const [i, size] of sizes.entries()) {
       if (size === 0)
-        process.emitWarning(`Length of split at index ${i} is 0. This might result in an empty dataset.`);
+        warnings.warn(`Length of split at index ${i} is 0. This might result in an empty dataset.`);
     }
   }
   if (sizes.reduce((a, b) => a + b, 0) !== n) {

@@ -5,6 +5,7 @@
  * closed forms in the last bits and, for CosineAnnealingLR past T_max, in value, so the parity
  * tests compare against recorded PyTorch sequences.
  */
+import { warnings } from '@minidl/tensor';
 import type { Optimizer, ParamGroup } from './optimizer.js';
 
 // Groups as the schedulers see them: any optimizer's groups, with the keys schedulers add.
@@ -84,7 +85,7 @@ export abstract class LRScheduler {
     // PyTorch's check (issue 20124): the first step after construction should follow an
     // optimizer step; stepping the schedule first skips its first value.
     if (this._step_count === 1 && !this.optimizer._opt_called) {
-      process.emitWarning(
+      warnings.warn(
         'Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, ' +
           'you should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  ' +
           'Failure to do this will result in PyTorch skipping the first value of the learning rate ' +

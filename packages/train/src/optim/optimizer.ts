@@ -11,7 +11,7 @@
  * builds (one ulp off for about 18% of inputs in torch 2.13), so Adam and RMSprop may differ from
  * PyTorch by an ulp where SGD does not differ at all.
  */
-import { enable_grad, type Tensor } from '@minidl/tensor';
+import { enable_grad, type Tensor, warnings } from '@minidl/tensor';
 import { readValues, stateTensor, tensorValues, writeValues } from './param-io.js';
 
 /**
@@ -151,7 +151,7 @@ export abstract class Optimizer<O extends object = Record<string, unknown>> {
       if (!p.is_leaf) throw new Error("can't optimize a non-leaf Tensor");
     }
     if (new Set(params).size !== params.length) {
-      process.emitWarning(
+      warnings.warn(
         'optimizer contains a parameter group with duplicate parameters; in future, this will cause an error',
       );
     }
