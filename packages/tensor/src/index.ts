@@ -12,7 +12,6 @@
  */
 export { enable_grad, is_grad_enabled, no_grad, set_grad_enabled } from './autograd/grad_mode.js';
 export * as autograd from './autograd/index.js';
-export * as warnings from './warnings.js';
 export { type BackwardFn, Node } from './autograd/node.js';
 export type {
   Backend,
@@ -47,7 +46,6 @@ export {
 } from './backend/registry.js';
 export type { DType, StorageKind, TypedArray } from './dtype.js';
 export { type Conv2dOptions, conv2d, conv2d_relu, type Pair } from './ops/conv.js';
-
 export {
   arange,
   empty,
@@ -183,3 +181,4 @@ export {
   type SizeArgs,
   Tensor,
 } from './tensor.js';
+export * as warnings from './warnings.js';
