@@ -28,5 +28,13 @@ export { Dropout } from './modules/dropout.js';
 export { Flatten } from './modules/flatten.js';
 export { Identity, Linear } from './modules/linear.js';
 export { CrossEntropyLoss, MSELoss, NLLLoss } from './modules/loss.js';
+export {
+  CircularPad2d,
+  ConstantPad2d,
+  type Padding2d,
+  ReflectionPad2d,
+  ReplicationPad2d,
+  ZeroPad2d,
+} from './modules/padding.js';
 export { AvgPool2d, MaxPool2d, type MaxPool2dLayerOptions } from './modules/pooling.js';
 export { Parameter } from './parameter.js';

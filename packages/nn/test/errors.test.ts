@@ -45,7 +45,12 @@ describe('layer input errors', () => {
     const bogus = () => new nn.Conv2d(1, 1, 3, { padding_mode: 'bogus' as 'zeros' });
     expect(sortSet(captured(bogus))).toBe(sortSet(pytorch('conv_padding_mode')));
     expect(() => new nn.Conv2d(1, 1, 3, { padding: 'same', stride: 2 })).toThrow(pytorch('conv_same_stride'));
-    expect(() => new nn.Conv2d(1, 1, 3, { padding_mode: 'reflect' })).toThrow("use padding_mode='zeros'");
+    // reflect padding must be smaller than the padded dim, as in PyTorch
+    expect(() =>
+      new nn.Conv2d(1, 1, 3, { padding: 3, padding_mode: 'reflect' }).forward(zeros(1, 1, 3, 3)),
+    ).toThrow(
+      'Padding size should be less than the corresponding input dimension, but got: padding (3, 3) at dimension 3 of input [1, 1, 3, 3]',
+    );
   });
 
   it('Linear: feature mismatch', () => {

@@ -52,6 +52,14 @@ describe('printed forms', () => {
         new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU()),
       ]),
       new nn.ModuleList(),
+      new nn.Conv2d(2, 4, 3, { padding: 1, padding_mode: 'reflect' }),
+      new nn.Conv2d(1, 1, 4, { padding: 'same', padding_mode: 'circular', bias: false }),
+      new nn.ZeroPad2d(2),
+      new nn.ZeroPad2d([1, 2, 3, 0]),
+      new nn.ConstantPad2d(1, 3.5),
+      new nn.ReflectionPad2d(1),
+      new nn.ReplicationPad2d([1, 0, 2, 1]),
+      new nn.CircularPad2d(1),
     ];
     expect(layers.map((m) => m.toString())).toEqual(fixture.reprs);
   });

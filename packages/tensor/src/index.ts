@@ -107,6 +107,7 @@ export { cat, stack } from './ops/join.js';
 export { bmm, linear, matmul, mm } from './ops/linalg.js';
 export { type BatchNormOptions, batch_norm } from './ops/norm.js';
 export { type AdamStepOptions, adam_step_, type SgdStepOptions, sgd_step_ } from './ops/optim.js';
+export { type PadMode, type PadOptions, pad } from './ops/pad.js';
 export {
   type AvgPool2dOptions,
   avg_pool2d,

@@ -185,6 +185,19 @@ export const GRAD_CASES: GradCase[] = [
     ],
   ],
   ['index_select', (dt) => [(x) => x!.index_select(0, torch.tensor([2, 0, 2])), [leaf(dt, [3, 2], 68)]]],
+  [
+    'pad reflect (2 dims)',
+    (dt) => [(x) => torch.pad(x!, [2, 1, 1, 2], { mode: 'reflect' }), [leaf(dt, [1, 2, 3, 4], 90)]],
+  ],
+  ['pad replicate', (dt) => [(x) => torch.pad(x!, [3, 1], { mode: 'replicate' }), [leaf(dt, [2, 3], 91)]]],
+  [
+    'pad circular',
+    (dt) => [(x) => torch.pad(x!, [1, 2, 2, 0], { mode: 'circular' }), [leaf(dt, [2, 3, 3], 92)]],
+  ],
+  [
+    'pad constant, cropping',
+    (dt) => [(x) => torch.pad(x!, [1, -1, -2, 2], { value: 0.5 }), [leaf(dt, [2, 4, 3], 93)]],
+  ],
   ['view/reshape/flatten', (dt) => [(x) => x!.view(6, 2).t().reshape(-1).flatten(), [leaf(dt, [3, 4], 69)]]],
   [
     'permute/transpose',

@@ -2,8 +2,8 @@
  * `F.conv2d`: PyTorch's 2-d convolution on top of the tensor op, adding what it leaves out —
  * padding='same' when the total padding d * (k - 1) is odd (an even kernel). PyTorch then pads
  * floor(total / 2) on the left/top and the rest on the right/bottom (ATen's `_convolution_mode`):
- * we zero-pad the input by the extra element on the right/bottom and convolve with the symmetric
- * floor(total / 2).
+ * we zero-pad the input by the extra element on the right/bottom (`F.pad`) and convolve with the
+ * symmetric floor(total / 2).
  */
 
 import type { Conv2dOptions, Pair, Tensor } from '@minidl/tensor';
@@ -15,25 +15,6 @@ export type { Conv2dOptions, Pair };
 /** `(a, a)` for a number, the pair itself otherwise. */
 export function pair(v: Pair): [number, number] {
   return typeof v === 'number' ? [v, v] : [v[0], v[1]];
-}
-
-/**
- * Zero-pads the last two dims of an NCHW tensor by `bottom` rows and `right` columns; the backward
- * crops the gradient back (PyTorch's `constant_pad_nd` for the cases 'same' needs).
- */
-class PadBottomRight extends torch.autograd.Function {
-  static override forward(ctx: torch.autograd.FunctionCtx, x: Tensor, bottom: number, right: number): Tensor {
-    const [n, c, h, w] = x.shape as [number, number, number, number];
-    ctx.h = h;
-    ctx.w = w;
-    const out = torch.zeros([n, c, h + bottom, w + right], { device: x.device });
-    out.narrow(2, 0, h).narrow(3, 0, w).copy_(x);
-    return out;
-  }
-
-  static override backward(ctx: torch.autograd.FunctionCtx, g: Tensor): (Tensor | null)[] {
-    return [g.narrow(2, 0, ctx.h as number).narrow(3, 0, ctx.w as number), null, null];
-  }
 }
 
 /**
@@ -65,9 +46,7 @@ export function conv2d(
   if (extra[0] === 0 && extra[1] === 0) return torch.conv2d(input, weight, bias ?? null, options);
   const [sh, sw] = pair(options.stride ?? 1);
   if (sh !== 1 || sw !== 1) throw new Error("padding='same' is not supported for strided convolutions");
-  const batched = input.ndim === 4 ? input : input.unsqueeze(0);
-  const padded = PadBottomRight.apply(batched, extra[0], extra[1]);
+  const padded = torch.pad(input, [0, extra[1], 0, extra[0]]);
   const symmetric: [number, number] = [(total[0] - extra[0]) / 2, (total[1] - extra[1]) / 2];
-  const out = torch.conv2d(padded, weight, bias ?? null, { ...options, padding: symmetric });
-  return input.ndim === 4 ? out : out.squeeze(0);
+  return torch.conv2d(padded, weight, bias ?? null, { ...options, padding: symmetric });
 }

@@ -15,6 +15,9 @@ export {
   batch_norm,
   type DropoutOptions,
   dropout,
+  type PadMode,
+  type PadOptions,
+  pad,
 } from '@minidl/tensor';
 export {
   type InplaceOptions,

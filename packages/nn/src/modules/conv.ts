@@ -47,7 +47,7 @@ export class Conv2d extends Module {
   readonly padding: [number, number] | 'same' | 'valid';
   readonly dilation: [number, number];
   readonly groups: number;
-  readonly padding_mode: 'zeros';
+  readonly padding_mode: 'zeros' | 'reflect' | 'replicate' | 'circular';
   declare weight: Parameter;
   declare bias: Parameter | null;
 
@@ -90,12 +90,9 @@ export class Conv2d extends Module {
       this.padding = padding;
     } else this.padding = pair(padding);
     const mode = options.padding_mode ?? 'zeros';
-    if (mode !== 'zeros') {
-      const valid = ['zeros', 'reflect', 'replicate', 'circular'];
+    if (!['zeros', 'reflect', 'replicate', 'circular'].includes(mode)) {
       throw new Error(
-        valid.includes(mode)
-          ? `padding_mode='${mode}' is not supported by minidl yet; use padding_mode='zeros' (the default)`
-          : `padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${mode}'`,
+        `padding_mode must be one of {'zeros', 'reflect', 'replicate', 'circular'}, but got padding_mode='${mode}'`,
       );
     }
     this.padding_mode = mode;
@@ -133,12 +130,26 @@ export class Conv2d extends Module {
           `${name} was built for ${this.in_channels} input channels: pass in_channels=${channels} or fix the input's channel dimension.`,
       );
     }
-    return conv2d(input, this.weight, this.bias, {
-      stride: this.stride,
-      padding: this.padding,
-      dilation: this.dilation,
-      groups: this.groups,
-    });
+    const geometry = { stride: this.stride, dilation: this.dilation, groups: this.groups };
+    if (this.padding_mode === 'zeros') {
+      return conv2d(input, this.weight, this.bias, { ...geometry, padding: this.padding });
+    }
+    // PyTorch's _conv_forward: pad by the layer's mode first, then convolve without padding
+    const padded = torch.pad(input, this.modePadding(), { mode: this.padding_mode });
+    return conv2d(padded, this.weight, this.bias, { ...geometry, padding: 0 });
+  }
+
+  /**
+   * (left, right, top, bottom) for a padding mode other than zeros, as PyTorch's
+   * `_reversed_padding_repeated_twice`: the padding pair repeated per side, or for 'same' the total
+   * d (k - 1) split with the odd element on the right/bottom.
+   */
+  private modePadding(): [number, number, number, number] {
+    const p = this.padding;
+    if (p === 'valid') return [0, 0, 0, 0];
+    if (p !== 'same') return [p[1], p[1], p[0], p[0]];
+    const [th, tw] = [0, 1].map((d) => this.dilation[d]! * (this.kernel_size[d]! - 1)) as [number, number];
+    return [Math.floor(tw / 2), tw - Math.floor(tw / 2), Math.floor(th / 2), th - Math.floor(th / 2)];
   }
 
   override extra_repr(): string {
@@ -149,6 +160,7 @@ export class Conv2d extends Module {
     if (this.dilation.some((v) => v !== 1)) s += `, dilation=${pyTuple(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
+    if (this.padding_mode !== 'zeros') s += `, padding_mode=${this.padding_mode}`;
     return s;
   }
 }
