@@ -35,6 +35,7 @@ abstract class Pad2d extends Module {
     return pad(input, this.padding, { mode: this.mode, value: this.value });
   }
 
+  /** The padding as PyTorch prints it: `(left, right, top, bottom)`. */
   override extra_repr(): string {
     return pyTuple(this.padding);
   }
@@ -67,6 +68,7 @@ export class ConstantPad2d extends Pad2d {
     super(padding, 'constant', value);
   }
 
+  /** PyTorch's `ConstantPad2d(padding=(1, 1, 1, 1), value=3.5)` form. */
   override extra_repr(): string {
     return `padding=${pyTuple(this.padding)}, value=${pyFloat(this.value)}`;
   }
