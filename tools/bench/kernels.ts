@@ -4,7 +4,7 @@
  * 'cpu' backend (one timed run after one warm-up, and only sgemm plus conv1 and conv2 forward by
  * default: it is two to three orders of magnitude slower; `--tfjs-all` runs everything); and PyTorch
  * (tools/bench/kernels_torch.py, run with MINIDL_PYTHON or .venv/bin/python when present).
- * Each minidl/PyTorch figure is the median of several runs after two warm-up runs; minidl also reports
+ * Each minidl/PyTorch figure is the median of several runs after a warm-up (see `median`); minidl also reports
  * the process CPU time per run (`cpu_ms`, all threads), which a busy machine distorts far less.
  *
  *   npm run bench -- kernels [--json] [--threads 1,2] [--reps 9] [--plain] [--no-tfjs] [--tfjs-all] [--no-torch]
@@ -64,10 +64,15 @@ function report(r: Result): void {
   if (json) console.log(JSON.stringify(r));
 }
 
-/** Median wall time and median process CPU time (ms) of n runs after two warm-up runs. */
+/**
+ * Median wall time and median process CPU time (ms) of `n` calls of `fn` after a warm-up of at
+ * least 10 calls and 200 ms: V8 runs wasm first through its baseline compiler and tiers a function
+ * up once it is hot, separately in every worker thread, so the first few dozen calls of a small
+ * kernel can take three times as long (conv1's weight gradient on 2 threads: 0.64 ms, then 0.22).
+ */
 function median(fn: () => void, n: number): { ms: number; cpu: number } {
-  fn();
-  fn();
+  const warmEnd = performance.now() + 200;
+  for (let i = 0; i < 10 || performance.now() < warmEnd; i++) fn();
   const ts: number[] = [];
   const cs: number[] = [];
   for (let i = 0; i < n; i++) {

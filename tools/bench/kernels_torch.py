@@ -19,8 +19,12 @@ LAYERS = [  # name, input shape, weight shape (3x3, padding 1, batch 64: the tut
 
 
 def median_ms(fn, reps):
-    fn()
-    fn()
+    # the same warm-up as the minidl side (at least 10 calls and 0.2 s)
+    warm_end = time.perf_counter() + 0.2
+    calls = 0
+    while calls < 10 or time.perf_counter() < warm_end:
+        fn()
+        calls += 1
     times = []
     for _ in range(reps):
         t0 = time.perf_counter()
