@@ -186,6 +186,17 @@ export const GRAD_CASES: GradCase[] = [
   ],
   ['index_select', (dt) => [(x) => x!.index_select(0, torch.tensor([2, 0, 2])), [leaf(dt, [3, 2], 68)]]],
   [
+    'a small CNN: conv2d, relu, max_pool2d, flatten, linear',
+    (dt) => [
+      (x, w, b, fc) =>
+        torch
+          .max_pool2d(torch.conv2d(x!, w!, b!, { padding: 1 }).relu(), 2)
+          .flatten(1)
+          .matmul(fc!.t()),
+      [leaf(dt, [2, 1, 4, 4], 94), leaf(dt, [2, 1, 3, 3], 95), leaf(dt, [2], 96), leaf(dt, [3, 8], 97)],
+    ],
+  ],
+  [
     'pad reflect (2 dims)',
     (dt) => [(x) => torch.pad(x!, [2, 1, 1, 2], { mode: 'reflect' }), [leaf(dt, [1, 2, 3, 4], 90)]],
   ],

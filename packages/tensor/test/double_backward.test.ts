@@ -1,8 +1,7 @@
 /**
  * Higher-order gradients: `torch.autograd.grad` and `backward({ create_graph })`. Every op of
- * test/cases.ts is checked to second order in float64 (gradgradcheck.ts). Backwards that are still
- * kernels (pooling, gather/index_select, slicing) are exact to second order (their derivative does
- * not depend on x), and refuse with a clear message where a third order would be needed.
+ * test/cases.ts (a small CNN among them) is checked to second order in float64 (gradgradcheck.ts),
+ * and max pooling to third order.
  */
 import { describe, expect, it } from 'vitest';
 import * as torch from '../src/index.js';
@@ -102,7 +101,7 @@ describe('torch.autograd.grad', () => {
     expect(x.grad!.tolist()).toEqual([3 + 6, 12 + 12]);
   });
 
-  it('names the problem: unused inputs, inputs without grad, missing grad_outputs, kernels', () => {
+  it('names the problem: unused inputs, inputs without grad, missing grad_outputs', () => {
     const x = torch.tensor([1, 2], { requires_grad: true });
     const z = torch.tensor([3], { requires_grad: true });
     expect(() => torch.autograd.grad(x.mul(2).sum(), [x, z])).toThrow(
@@ -115,13 +114,20 @@ describe('torch.autograd.grad', () => {
     expect(() => torch.autograd.grad(x.mul(2), x)).toThrow(
       'grad can be implicitly created only for scalar outputs',
     );
-    // max pooling's backward is still a kernel: differentiating it with respect to its incoming
-    // gradient (here a tensor that requires grad) is refused rather than silently zero
-    const image = torch.randn([1, 1, 4, 4], { requires_grad: true });
-    const weights = torch.randn([1, 1, 2, 2], { requires_grad: true });
-    expect(() =>
-      torch.autograd.grad(torch.max_pool2d(image, 2), image, { grad_outputs: weights, create_graph: true }),
-    ).toThrow(/MaxPool2DWithIndicesBackward0 does not support create_graph yet/);
+  });
+
+  it('goes to third order through max pooling (scatter, gather, scatter)', () => {
+    // f = sum(max_pool(x)^3): with the argmaxes fixed, d3f/dx3 is 6 at each argmax and 0 elsewhere
+    const x = leaf('float64', [1, 2, 4, 4], 5);
+    const [g1] = torch.autograd.grad(torch.max_pool2d(x, 2).pow(3).sum(), x, { create_graph: true });
+    const [g2] = torch.autograd.grad(g1!.sum(), x, { create_graph: true });
+    const [g3] = torch.autograd.grad(g2!.sum(), x);
+    const [, idx] = torch.max_pool2d_with_indices(x.detach(), 2);
+    const want = new Array<number>(32).fill(0);
+    (idx.reshape([2, 4]).tolist() as number[][]).forEach((plane, c) => {
+      for (const k of plane) want[16 * c + k] = 6;
+    });
+    expect(g3!.reshape([-1]).tolist()).toEqual(want);
   });
 
   it('frees the graph after a plain call, keeps it with retain_graph', () => {

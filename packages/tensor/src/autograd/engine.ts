@@ -174,7 +174,7 @@ export function runBackward(
         out = node.accumulate(g, !createGraph && adoptable(g, leafGrads), createGraph);
         if (node.variable.grad !== null) leafGrads.add(node.variable.grad.storage);
       } else if (runs) {
-        out = node.apply(g, createGraph);
+        out = node.apply(g);
       }
       node.next_functions.forEach((next, i) => {
         if (next === null) return;

@@ -26,9 +26,10 @@ export abstract class Node {
 
   /**
    * Gradients for each input given the gradient of the output (one per `next_functions` entry).
-   * `createGraph` is set when the backward pass is being recorded (`create_graph`).
+   * Every backward is made of recorded tensor ops, or switches to them while grad mode is on, so
+   * running it with grad mode on (`create_graph`) records the gradient's own graph.
    */
-  abstract apply(grad: Tensor, createGraph?: boolean): (Tensor | null)[];
+  abstract apply(grad: Tensor): (Tensor | null)[];
 
   /** Drops saved tensors once backward has run (unless the graph is retained). */
   release(): void {}
@@ -65,12 +66,6 @@ export class FunctionNode extends Node {
     next: (Node | null)[],
     saved: Tensor[],
     private readonly fn: BackwardFn,
-    /**
-     * Whether `fn` is made of differentiable tensor ops, so that running it with grad mode on
-     * (`create_graph`) records a correct graph of the gradient. Backwards that call kernels directly
-     * are not, and refuse to run where that graph would matter.
-     */
-    readonly differentiable = true,
   ) {
     super(name, next);
     this.saved = saved;
@@ -86,15 +81,8 @@ export class FunctionNode extends Node {
     });
   }
 
-  apply(grad: Tensor, createGraph = false): (Tensor | null)[] {
+  apply(grad: Tensor): (Tensor | null)[] {
     const saved = this.saved;
-    if (createGraph && !this.differentiable && (grad.requires_grad || saved?.some((t) => t.requires_grad))) {
-      throw new Error(
-        `${this.name} does not support create_graph yet: its backward is a kernel, not differentiable ops, ` +
-          'so the gradient it returns could not be differentiated again. Compute this gradient without ' +
-          'create_graph, or keep higher-order gradients to the elementwise, reduction, view and matmul ops.',
-      );
-    }
     if (saved === null) {
       if (this.hadSaved) throw new Error(SECOND_BACKWARD);
       return this.fn(grad, []);

@@ -63,18 +63,6 @@ function castGrad(g: Tensor, dtype: DType): Tensor {
   return out;
 }
 
-/** How an op's backward is recorded. */
-export interface AttachOptions {
-  /**
-   * Whether the backward is built from differentiable tensor ops (the default), so `create_graph`
-   * can record it; false for backwards that call kernels directly (see `RAW_BACKWARD`).
-   */
-  differentiable?: boolean;
-}
-
-/** For ops whose backward calls kernels directly: such a gradient cannot be differentiated again. */
-export const RAW_BACKWARD: AttachOptions = { differentiable: false };
-
 /**
  * Makes `out` the result of a differentiable op: records a node named `name` whose backward maps
  * the output gradient to one gradient per input (null for inputs that need none). `saved` are the
@@ -90,17 +78,12 @@ export function attach(
   inputs: readonly (Tensor | null | undefined)[],
   saved: Tensor[],
   backward: BackwardFn,
-  options: AttachOptions = {},
 ): Tensor {
   if (!needsGrad(...inputs)) return out;
   const next = inputs.map((t) => (t?.requires_grad ? gradEdge(t) : null));
   const dtypes = inputs.map((t) => (t?.requires_grad ? t.dtype : undefined));
-  const node = new FunctionNode(
-    name,
-    next,
-    saved,
-    (g, s) => backward(g, s).map((gi, i) => (gi && dtypes[i] !== undefined ? castGrad(gi, dtypes[i]) : gi)),
-    options.differentiable ?? true,
+  const node = new FunctionNode(name, next, saved, (g, s) =>
+    backward(g, s).map((gi, i) => (gi && dtypes[i] !== undefined ? castGrad(gi, dtypes[i]) : gi)),
   );
   out.grad_fn = node;
   node.noteOutput(out);

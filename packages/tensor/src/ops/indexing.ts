@@ -3,9 +3,12 @@
  * with), `index_select` (batching rows of a dataset), `one_hot`, and the scatter-add that is the
  * backward of gathers and of max/min along a dim.
  */
+import { is_grad_enabled } from '../autograd/grad_mode.js';
 import { contiguousStrides, formatShape, normalizeDim, numel, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { allocTensor, attach, backendOf, contiguousData, RAW_BACKWARD } from './core.js';
+import { allocTensor, attach, backendOf, contiguousData } from './core.js';
+import { tensor } from './creation.js';
+import { expand } from './views.js';
 
 function checkIndex(index: Tensor, op: string): void {
   if (index.dtype !== 'int64' && index.dtype !== 'int32') {
@@ -74,19 +77,14 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     ov[flat] = src[x.offset + base + j * x.strides[d]!]!;
   });
   const inShape = x.shape.slice();
-  return attach(
-    out,
-    'GatherBackward0',
-    [x],
-    [idx],
-    (g, [i]) => [scatterGrad(g, i!, d, inShape)],
-    RAW_BACKWARD,
-  );
+  return attach(out, 'GatherBackward0', [x], [idx], (g, [i]) => [scatterGrad(g, i!, d, inShape)]);
 }
 
 /**
- * Zeros of `shape` with `g` added at `index` along `dim` (the backward of gather and max/min(dim)).
- * `g` and `index` have the same shape.
+ * Zeros of `shape` with `g` added at `index` along `dim` (the backward of gather, max/min(dim), max
+ * pooling and index_select). `g` and `index` have the same shape. Recorded: it is linear in `g`,
+ * and its own gradient is the gather of the incoming gradient at `index`, so gradients of every
+ * order follow.
  */
 export function scatterGrad(g: Tensor, index: Tensor, dim: number, shape: Shape): Tensor {
   // allocate everything before taking typed-array views: an allocation may grow (and, for
@@ -102,7 +100,7 @@ export function scatterGrad(g: Tensor, index: Tensor, dim: number, shape: Shape)
   forEachAlongDim(index.shape, dim, strides, (flat, _k, base) => {
     ov[base + iv[ic.offset + flat]! * strides[dim]!]! += gv[gc.offset + flat]!;
   });
-  return out;
+  return attach(out, 'GatherBackwardBackward0', [g], [ic], (gg, [i]) => [gather(gg, dim, i!)]);
 }
 
 /**
@@ -131,22 +129,24 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
     backend.copy(sliceAt(x, d, j < 0 ? j + size : j), sliceAt(out, d, i));
   });
   const inShape = x.shape.slice();
-  return attach(
-    out,
-    'IndexSelectBackward0',
-    [x],
-    [],
-    (g) => {
-      const gx = allocTensor(inShape, g.dtype, g.storage.backend);
-      gx.storage.backend.fill(gx, 0);
-      ids.forEach((j, i) => {
-        const dst = sliceAt(gx, d, j < 0 ? j + size : j);
-        gx.storage.backend.binary('add', dst, sliceAt(g, d, i), dst);
-      });
-      return [gx];
-    },
-    RAW_BACKWARD,
-  );
+  return attach(out, 'IndexSelectBackward0', [x], [], (g) => {
+    if (is_grad_enabled()) {
+      // recorded (create_graph): the same sums as a scatter of g at the picked rows
+      const rows = tensor(
+        ids.map((j) => (j < 0 ? j + size : j)),
+        { dtype: 'int64', device: g.device },
+      );
+      const along = g.shape.map((s, k) => (k === d ? s : 1));
+      return [scatterGrad(g, expand(rows.reshape(along), [...g.shape]), d, inShape)];
+    }
+    const gx = allocTensor(inShape, g.dtype, g.storage.backend);
+    gx.storage.backend.fill(gx, 0);
+    ids.forEach((j, i) => {
+      const dst = sliceAt(gx, d, j < 0 ? j + size : j);
+      gx.storage.backend.binary('add', dst, sliceAt(g, d, i), dst);
+    });
+    return [gx];
+  });
 }
 
 /** The slice of `t` at position `i` of `dim`, keeping the dim (size 1); not recorded. */

@@ -5,10 +5,11 @@
  */
 import type { Pool2dGeometry } from '../backend/backend.js';
 import { isFloating } from '../dtype.js';
-import { formatShape } from '../shape.js';
+import { formatShape, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { type Pair, pair } from './conv.js';
-import { allocTensor, attach, denseStorage, RAW_BACKWARD } from './core.js';
+import { allocTensor, attach, denseStorage } from './core.js';
+import { gather } from './indexing.js';
 import { squeeze, unsqueeze } from './views.js';
 
 /** Options of `max_pool2d`, with PyTorch's names and defaults. */
@@ -171,18 +172,9 @@ function maxPool(input: Tensor, kernel_size: Pair, o: MaxPool2dOptions): [Tensor
   const indices = allocTensor([g.n, g.c, g.oh, g.ow], 'int64', backend);
   backend.maxPool2d(denseStorage(input), out.storage, indices.storage, g);
   const inShape = input.shape.slice();
-  attach(
-    out,
-    'MaxPool2DWithIndicesBackward0',
-    [input],
-    [indices],
-    (gy, [idx]) => {
-      const gx = allocTensor(inShape, gy.dtype, backend);
-      backend.maxPool2dBackward(denseStorage(gy), denseStorage(idx!), gx.storage, g);
-      return [gx];
-    },
-    RAW_BACKWARD,
-  );
+  attach(out, 'MaxPool2DWithIndicesBackward0', [input], [indices], (gy, [idx]) => [
+    maxPoolGrad(gy, idx!, g, inShape),
+  ]);
   return [out, indices];
 }
 
@@ -213,20 +205,37 @@ export function avg_pool2d(
     o.ceil_mode ?? false,
     o.count_include_pad ?? true,
   );
+  return avgPoolRecorded(input, g);
+}
+
+// The pooling gradients are linear in the output gradient, and each one's own gradient is known,
+// so they are recorded ops (create_graph works through pooling to any order):
+//   max pooling's gradient scatters gy to the argmax positions; its gradient gathers from there;
+//   average pooling's gradient spreads gy over the windows; its gradient is the pooling itself.
+
+/** Max pooling's input gradient from gy and the argmax indices (flat h*w per plane), recorded. */
+function maxPoolGrad(gy: Tensor, indices: Tensor, g: Pool2dGeometry, inShape: Shape): Tensor {
+  const backend = gy.storage.backend;
+  const gx = allocTensor(inShape, gy.dtype, backend);
+  backend.maxPool2dBackward(denseStorage(gy), denseStorage(indices), gx.storage, g);
+  return attach(gx, 'MaxPool2DWithIndicesBackwardBackward0', [gy], [indices], (gg, [idx]) => [
+    gather(gg.reshape([g.n, g.c, -1]), 2, idx!.reshape([g.n, g.c, -1])).reshape([g.n, g.c, g.oh, g.ow]),
+  ]);
+}
+
+/** Average pooling of a 4-d input with geometry g, recorded. */
+function avgPoolRecorded(input: Tensor, g: Pool2dGeometry): Tensor {
   const backend = input.storage.backend;
   const out = allocTensor([g.n, g.c, g.oh, g.ow], input.dtype, backend);
   backend.avgPool2d(denseStorage(input), out.storage, g);
   const inShape = input.shape.slice();
-  return attach(
-    out,
-    'AvgPool2DBackward0',
-    [input],
-    [],
-    (gy) => {
-      const gx = allocTensor(inShape, gy.dtype, backend);
-      backend.avgPool2dBackward(denseStorage(gy), gx.storage, g);
-      return [gx];
-    },
-    RAW_BACKWARD,
-  );
+  return attach(out, 'AvgPool2DBackward0', [input], [], (gy) => [avgPoolGrad(gy, g, inShape)]);
+}
+
+/** Average pooling's input gradient from gy, recorded. */
+function avgPoolGrad(gy: Tensor, g: Pool2dGeometry, inShape: Shape): Tensor {
+  const backend = gy.storage.backend;
+  const gx = allocTensor(inShape, gy.dtype, backend);
+  backend.avgPool2dBackward(denseStorage(gy), gx.storage, g);
+  return attach(gx, 'AvgPool2DBackwardBackward0', [gy], [], (gg) => [avgPoolRecorded(gg, g)]);
 }

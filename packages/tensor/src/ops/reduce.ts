@@ -7,7 +7,7 @@ import type { ReduceOp } from '../backend/backend.js';
 import { type DType, isFloating, TYPE_NAMES } from '../dtype.js';
 import { normalizeDim, numel, type Shape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { allocTensor, attach, contiguousData, RAW_BACKWARD } from './core.js';
+import { allocTensor, attach, contiguousData } from './core.js';
 import { div, eq, maximum, minimum, mul, sqrt, sub } from './elementwise.js';
 import { scatterGrad } from './indexing.js';
 import { expand, makeView, reshape } from './views.js';
@@ -160,21 +160,14 @@ function extremumDim(x: Tensor, dim: number, keepdim: boolean, max: boolean): Va
   const values = reduceRaw(max ? 'max' : 'min', x, dims, keepdim, x.dtype);
   const indices = reduceRaw(max ? 'argmax' : 'argmin', x, dims, keepdim, 'int64');
   const inShape = x.shape.slice();
-  attach(
-    values,
-    max ? 'MaxBackward0' : 'MinBackward0',
-    [x],
-    [indices],
-    (g, [i]) => [
-      scatterGrad(
-        keepdim ? g : reshape(g, reducedShape(inShape, dims, true)),
-        keepdim ? i! : reshape(i!, reducedShape(inShape, dims, true)),
-        d,
-        inShape,
-      ),
-    ],
-    RAW_BACKWARD,
-  );
+  attach(values, max ? 'MaxBackward0' : 'MinBackward0', [x], [indices], (g, [i]) => [
+    scatterGrad(
+      keepdim ? g : reshape(g, reducedShape(inShape, dims, true)),
+      keepdim ? i! : reshape(i!, reducedShape(inShape, dims, true)),
+      d,
+      inShape,
+    ),
+  ]);
   return valuesIndices(values, indices);
 }
 

@@ -2,10 +2,13 @@
  * View ops: new shapes and strides over the same storage (no copy), each with its backward, plus
  * the copying ops `contiguous` and `clone`. Views remember their base for PyTorch's in-place rules.
  */
+
+import { is_grad_enabled } from '../autograd/grad_mode.js';
 import type { Backend } from '../backend/backend.js';
 import { contiguousStrides, formatShape, normalizeDim, numel, type Shape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { allocTensor, attach, contiguousData, RAW_BACKWARD } from './core.js';
+import { allocTensor, attach, contiguousData } from './core.js';
+import { pad } from './pad.js';
 import { sumTo } from './reduce.js';
 
 /** A view of `t` with new geometry, sharing its storage. */
@@ -259,14 +262,23 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   shape[d] = length;
   const out = makeView(t, shape, t.strides, t.offset + s * t.strides[d]!);
   const inShape = t.shape.slice();
-  return attach(
-    out,
-    'SliceBackward0',
-    [t],
-    [],
-    (g) => [scatterIntoZeros(g, inShape, (z) => narrowRaw(z, d, s, length))],
-    RAW_BACKWARD,
-  );
+  return attach(out, 'SliceBackward0', [t], [], (g) => [
+    is_grad_enabled()
+      ? zeroPadAlong(g, d, s, size - s - length)
+      : scatterIntoZeros(g, inShape, (z) => narrowRaw(z, d, s, length)),
+  ]);
+}
+
+/**
+ * `g` with `before` and `after` zeros added along dim `d`: the gradient of a slice, as a recorded op
+ * (constant `pad`, whose own gradient is the slice again) for a backward being recorded
+ * (create_graph); the plain backward writes into a zero tensor directly.
+ */
+function zeroPadAlong(g: Tensor, d: number, before: number, after: number): Tensor {
+  const amounts = new Array<number>(2 * (g.ndim - d)).fill(0);
+  amounts[2 * (g.ndim - 1 - d)] = before;
+  amounts[2 * (g.ndim - 1 - d) + 1] = after;
+  return pad(g, amounts);
 }
 
 function narrowRaw(z: Tensor, d: number, s: number, length: number): Tensor {
@@ -300,27 +312,22 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
     t.offset + i * t.strides[d]!,
   );
   const inShape = t.shape.slice();
-  return attach(
-    out,
-    'SelectBackward0',
-    [t],
-    [],
-    (g) => [
-      scatterIntoZeros(
-        g,
-        inShape,
-        (z) =>
-          new Tensor(
-            z.storage,
-            g.shape,
-            z.strides.filter((_, k) => k !== d),
-            z.offset + i * z.strides[d]!,
-            z.dtype,
-          ),
-      ),
-    ],
-    RAW_BACKWARD,
-  );
+  return attach(out, 'SelectBackward0', [t], [], (g) => [
+    is_grad_enabled()
+      ? zeroPadAlong(unsqueeze(g, d), d, i, size - i - 1)
+      : scatterIntoZeros(
+          g,
+          inShape,
+          (z) =>
+            new Tensor(
+              z.storage,
+              g.shape,
+              z.strides.filter((_, k) => k !== d),
+              z.offset + i * z.strides[d]!,
+              z.dtype,
+            ),
+        ),
+  ]);
 }
 
 /**
