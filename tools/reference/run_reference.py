@@ -37,6 +37,9 @@ import torch.nn.functional as F
 from torch.nn import init
 from torch.utils.data import DataLoader, TensorDataset
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pytorch"))
+from tutorial_cnn import TutorialCNN  # noqa: E402  (the tutorial's model, shared with the other tools)
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DIAGNOSTIC_BATCH = 128  # the first digits of the training split; must match apps/experiments
 EVAL_BATCH = 500
@@ -84,21 +87,6 @@ def load_data(data):
 
 
 # ---------------------------------------------------------------- models
-
-class TutorialCNN(nn.Module):
-    """The tutorial's MNIST CNN, flattening by the batch's own size."""
-
-    def __init__(self):
-        super().__init__()
-        self.layer = nn.Sequential(
-            nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(),
-            nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2),
-            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2, 2))
-        self.fc_layer = nn.Sequential(nn.Linear(64 * 7 * 7, 100), nn.ReLU(), nn.Linear(100, 10))
-
-    def forward(self, x):
-        return self.fc_layer(self.layer(x).view(x.shape[0], -1))
-
 
 class DeepMLP(nn.Module):
     """depth Linear layers (784 -> width -> ... -> 10) with ReLU between them."""
