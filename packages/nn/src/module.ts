@@ -491,7 +491,7 @@ export abstract class Module {
     const isDevice = target === 'wasm' || target === 'tfjs' || target === 'js';
     if (!isDevice && !['float32', 'float64', 'float', 'double'].includes(target)) {
       throw new TypeError(
-        `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${String(target)}`,
+        `nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=torch.${String(target)}`,
       );
     }
     const convert = (t: Tensor): Tensor => (isDevice || t.is_floating_point() ? t.to(target) : t);
